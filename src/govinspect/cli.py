@@ -1,0 +1,212 @@
+"""The `govinspect` command: inspect, demo, extract, sandbox.
+
+Exit status (the contract): 0 when every site was inspected (whatever the verdicts), 1 when
+some site could not be inspected at all, 2 for unusable arguments (with a one-line reason).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from datetime import datetime, time as dtime
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+
+from govinspect import __version__
+
+CHINA_TZ_NAME = "Asia/Shanghai"
+
+app = typer.Typer(
+    name="govinspect",
+    help="检查政府网站（政府网站抽查）：死链、栏目更新、内容安全、互动与服务…… "
+    "Inspect Chinese government websites against the national indicator set.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class UsageError(Exception):
+    """An argument that cannot be used; the CLI prints it on one line and exits 2."""
+
+
+def fail_usage(message: str) -> NoReturn:
+    """Print a one-line reason and exit with status 2."""
+    typer.echo(f"govinspect: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------------------- parsing helpers
+def parse_as_of(value: str | None) -> datetime:
+    """`YYYY-MM-DD` or ISO 8601, read as Asia/Shanghai; default: now."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(CHINA_TZ_NAME)
+    if value is None:
+        return datetime.now(tz).replace(microsecond=0)
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            # A date alone means 00:00 that day in China, as the contract's example shows.
+            day = datetime.strptime(text, "%Y-%m-%d")
+            return datetime.combine(day.date(), dtime(0, 0), tz)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date (expected YYYY-MM-DD or ISO 8601)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(tz)
+
+
+def parse_resolve(values: list[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """Parse curl-style `HOST:PORT:ADDR` (ADDR an IP, `IP:PORT`, `[v6]` or `[v6]:PORT`)."""
+    mapping: dict[tuple[str, int], tuple[str, int]] = {}
+    for raw in values:
+        parts = raw.split(":", 2)
+        if len(parts) != 3 or not parts[0] or not parts[2]:
+            raise UsageError(f"--resolve {raw!r}: expected HOST:PORT:ADDR")
+        host, port_s, addr = parts[0].lower(), parts[1], parts[2]
+        if not port_s.isdigit() or not 0 < int(port_s) < 65536:
+            raise UsageError(f"--resolve {raw!r}: port {port_s!r} is not a port number")
+        port = int(port_s)
+        addr_port = port
+        if addr.startswith("["):
+            ip_s, _, rest = addr[1:].partition("]")
+            if rest:
+                if not rest.startswith(":") or not rest[1:].isdigit():
+                    raise UsageError(f"--resolve {raw!r}: bad address {addr!r}")
+                addr_port = int(rest[1:])
+        elif addr.count(":") == 1:
+            ip_s, _, p = addr.partition(":")
+            if not p.isdigit():
+                raise UsageError(f"--resolve {raw!r}: bad address {addr!r}")
+            addr_port = int(p)
+        else:
+            ip_s = addr
+        try:
+            ipaddress.ip_address(ip_s)
+        except ValueError:
+            raise UsageError(f"--resolve {raw!r}: {ip_s!r} is not an IP address") from None
+        if not 0 < addr_port < 65536:
+            raise UsageError(f"--resolve {raw!r}: port {addr_port} out of range")
+        mapping[(host, port)] = (ip_s, addr_port)
+    return mapping
+
+
+def default_out_dir(prefix: str = "") -> Path:
+    """`./govinspect-out/<timestamp>/` (the contract's default)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("govinspect-out") / f"{prefix}{stamp}"
+
+
+# ---------------------------------------------------------------------------- inspect
+@app.command()
+def inspect(
+    urls: list[str] = typer.Argument(None, help="站点首页地址 Site homepage URLs"),
+    sites: Optional[Path] = typer.Option(None, "--sites", help="CSV/XLSX 站点清单 with a header row"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="监测时间点 T (YYYY-MM-DD or ISO 8601, Asia/Shanghai)"),
+    profile: str = typer.Option("gov2019", "--profile", help="指标体系 gov2019 | census2015"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出目录 output directory"),
+    max_pages: int = typer.Option(5000, "--max-pages", min=1, help="每站最多抓取页面数"),
+    per_host: int = typer.Option(2, "--per-host", min=1, max=64, help="每个主机（及IP）并发数"),
+    delay: float = typer.Option(0.5, "--delay", min=0.0, max=60.0, help="同一主机两次请求间隔（秒）"),
+    timeout: float = typer.Option(15.0, "--timeout", min=1.0, max=300.0, help="单次请求超时（秒）"),
+    resolve: list[str] = typer.Option([], "--resolve", help="HOST:PORT:ADDR, like curl"),
+    offline: bool = typer.Option(False, "--offline", help="不做DNS解析，仅用 --resolve"),
+    allow_private: bool = typer.Option(False, "--allow-private", help="允许访问内网/回环地址"),
+    user_agent: Optional[str] = typer.Option(None, "--user-agent", help="User-Agent"),
+    json_out: Optional[str] = typer.Option(None, "--json", help="同时输出 results.json 到 PATH 或 - (标准输出)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度"),
+    ignore_robots: bool = typer.Option(False, "--ignore-robots", help="忽略 robots.txt（仅限检查本单位网站）"),
+    parallel_sites: int = typer.Option(8, "--parallel-sites", min=1, max=512, help="同时检查的站点数"),
+    max_depth: int = typer.Option(25, "--max-depth", min=0, max=100, help="最大链接深度"),
+) -> None:
+    """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
+    from govinspect.runner import InspectArgs, run_inspect_command
+
+    try:
+        args = InspectArgs(
+            urls=list(urls or []), sites_file=sites, as_of=parse_as_of(as_of), profile=profile,
+            out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,
+            resolve=parse_resolve(resolve), offline=offline, allow_private=allow_private,
+            user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
+            parallel_sites=parallel_sites, max_depth=max_depth,
+        )
+        code = run_inspect_command(args)
+    except UsageError as exc:
+        fail_usage(str(exc))
+    raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------------------- demo
+@app.command()
+def demo(
+    out: Optional[Path] = typer.Option(None, "--out", help="输出目录 output directory"),
+    sites: int = typer.Option(12, "--sites", min=1, max=2000, help="模拟省网站数"),
+    seed: int = typer.Option(1, "--seed", help="随机种子"),
+    json_out: Optional[str] = typer.Option(None, "--json", help="同时输出 results.json 到 PATH 或 -"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度"),
+) -> None:
+    """演示：检查内置的模拟省网站（无需联网） Inspect the embedded simulated province, offline."""
+    from govinspect.demo import run_demo
+
+    try:
+        code = run_demo(out=out, n_sites=sites, seed=seed, json_out=json_out, quiet=quiet)
+    except UsageError as exc:
+        fail_usage(str(exc))
+    raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------------------- extract
+@app.command()
+def extract(
+    sources: list[str] = typer.Argument(..., help="HTML 文件或网址 files or URLs"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="监测时间点 T"),
+    json_out: Optional[str] = typer.Option(None, "--json", help="- for JSON on standard output"),
+    resolve: list[str] = typer.Option([], "--resolve", help="HOST:PORT:ADDR"),
+    offline: bool = typer.Option(False, "--offline"),
+    allow_private: bool = typer.Option(False, "--allow-private"),
+    timeout: float = typer.Option(15.0, "--timeout", min=1.0, max=300.0),
+) -> None:
+    """显示分析器对页面的理解 Show what the analyser sees on each page."""
+    from govinspect.extract import run_extract_command
+
+    try:
+        code = run_extract_command(
+            sources, as_of=parse_as_of(as_of), json_out=json_out, resolve=parse_resolve(resolve),
+            offline=offline, allow_private=allow_private, timeout=timeout,
+        )
+    except UsageError as exc:
+        fail_usage(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
+def version() -> None:
+    """显示版本 Print the version."""
+    typer.echo(f"govinspect {__version__}")
+
+
+def _mount_sandbox() -> None:
+    try:
+        from govinspect.sandbox.cli import app as sandbox_app
+    except ImportError:  # the sandbox is part of the package; this only guards partial installs
+        return
+    app.add_typer(sandbox_app, name="sandbox", help="模拟省：本机回环地址上的模拟政府网站及其标准答案")
+
+
+_mount_sandbox()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("govinspect: interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["app", "main", "parse_as_of", "parse_resolve", "UsageError"]

@@ -1,0 +1,622 @@
+"""Crawl one site politely and check every link on it.
+
+A site crawl starts at the homepage, follows in-scope page links breadth-first, and checks
+every other link (images, attachments, scripts, external pages) with HEAD, falling back to a
+small ranged GET. Each distinct target is checked once per site; external targets once per
+run (shared by all sites through `RunContext`). Every request goes through the politeness
+slots of its host and IP, and every answer is written to the capture.
+
+Memory stays proportional to the number of distinct URLs, not to pages × links: bodies are
+dropped after parsing, and the link graph is two integer arrays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import time
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from govinspect.analyze.links import extract_links
+from govinspect.crawl.politeness import HostTripped, Politeness
+from govinspect.crawl.robots import RobotsRules, parse_robots
+from govinspect.crawl.urls import (
+    Scope,
+    TrapGuard,
+    is_probably_html,
+    join_url,
+    link_kind_by_extension,
+    normalize_url,
+)
+from govinspect.crawl.verdicts import (
+    Verdict,
+    classify,
+    looks_like_not_found,
+    should_retry,
+    text_similarity,
+)
+from govinspect.models import BlockedLink, DeadLink, LinkKind, SiteSpec
+from govinspect.net.client import Fetcher
+from govinspect.net.decoding import decode_body
+from govinspect.net.types import FetchResult
+
+CHINA_TZ = timezone(timedelta(hours=8))
+
+# Tags whose in-scope targets are pages to crawl (when they look like HTML).
+_PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta"})
+_IMAGE_TAGS = frozenset({"img"})
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+CHECK_MAX_BODY = 64 * 1024
+MAX_SOURCES_KEPT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    """Limits of one site crawl; every loop is bounded by these."""
+
+    max_pages: int = 5000
+    max_depth: int = 25
+    max_links: int = 200_000
+    site_time_limit: float = 4 * 3600.0
+    respect_robots: bool = True
+    retry_delay: float = 1.0
+    rate_limit_retries: int = 2
+    max_rate_limit_wait: float = 60.0
+    workers: int | None = None  # default: derived from per-host concurrency
+    soft404_similarity: float = 0.8
+
+
+@dataclass(slots=True)
+class LinkOutcome:
+    """The final verdict on one target URL, with when and what was seen."""
+
+    verdict: str
+    reason: str
+    status: int | None
+    detail: str
+    final_url: str | None
+    checked_at: str
+
+
+@dataclass(slots=True)
+class PageRecord:
+    """A parsed in-scope HTML page, handed to analysers (columns, dates, text) as it arrives."""
+
+    url: str
+    final_url: str
+    depth: int
+    status: int
+    encoding: str
+    html: str
+    fetched_at: str
+    is_home: bool
+
+
+@dataclass(slots=True)
+class SiteCrawlResult:
+    """What a site crawl found: the link facts and the counters behind them."""
+
+    home_url: str
+    error: str | None = None
+    pages: int = 0
+    links_checked: int = 0
+    seconds: float = 0.0
+    dead_links: list[DeadLink] = field(default_factory=list)
+    blocked_links: list[BlockedLink] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Fingerprint:
+    final_url: str
+    text: str
+
+
+class RunContext:
+    """State shared by all site crawls of one run: network, politeness, run-wide caches."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        politeness: Politeness,
+        config: CrawlConfig,
+        *,
+        user_agent_token: str = "govinspect",
+        capture_for: Callable[[str], object] | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.politeness = politeness
+        self.config = config
+        self.user_agent_token = user_agent_token
+        self.external: dict[str, asyncio.Future[LinkOutcome]] = {}
+        self.soft404: dict[str, asyncio.Future[_Fingerprint | None]] = {}
+        self.robots: dict[str, asyncio.Future[RobotsRules]] = {}
+
+
+def _now_iso(ts: float | None = None) -> str:
+    return datetime.fromtimestamp(ts if ts is not None else time.time(), CHINA_TZ).isoformat(
+        timespec="seconds"
+    )
+
+
+def _split_host_port(url: str) -> tuple[str, str, int]:
+    scheme, _, rest = url.partition("://")
+    authority = rest.split("/", 1)[0]
+    if authority.startswith("["):
+        host, _, port_s = authority[1:].partition("]")
+        port_s = port_s.lstrip(":")
+    else:
+        host, _, port_s = authority.rpartition(":") if ":" in authority else (authority, "", "")
+    default = 443 if scheme == "https" else 80
+    try:
+        port = int(port_s) if port_s else default
+    except ValueError:
+        port = default
+    return scheme, host, port
+
+
+_TAG_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
+_WS_RE = re.compile(r"\s+")
+
+
+def _visible_text(html: str) -> str:
+    return _WS_RE.sub(" ", _TAG_RE.sub(" ", html[:200_000])).strip()
+
+
+class SiteCrawler:
+    """One site's crawl. Create, then `await run()`; safe to run many side by side."""
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        spec: SiteSpec,
+        *,
+        capture: object | None = None,
+        on_page: Callable[[PageRecord], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.spec = spec
+        self.capture = capture
+        self.on_page = on_page
+        self.on_progress = on_progress
+        self.config = ctx.config
+        home = normalize_url(spec.url)
+        if home is None:
+            raise ValueError(f"unusable site URL: {spec.url!r}")
+        self.home_url = home
+        self.scope = Scope(home, spec.aliases)
+        self.traps = TrapGuard()
+        self.counters: dict[str, int] = {}
+        self.notes: list[str] = []
+        # URL interning and the link graph (source id, target id) as compact arrays.
+        self.ids: dict[str, int] = {}
+        self.urls: list[str] = []
+        self.first_tag: list[str] = []
+        self.first_anchor: list[str] = []
+        self.edge_src = array("I")
+        self.edge_tgt = array("I")
+        self.outcomes: dict[int, LinkOutcome] = {}
+        self.queue: asyncio.Queue[tuple[str, int, int]] = asyncio.Queue()
+        self.pages = 0
+        self.scheduled_pages = 0
+        self.scheduled_links = 0
+        self.home_id = self._intern(home, "a", "")
+        self._deadline = 0.0
+
+    # ----------------------------------------------------------------- bookkeeping
+    def _count(self, key: str, n: int = 1) -> None:
+        self.counters[key] = self.counters.get(key, 0) + n
+
+    def _intern(self, url: str, tag: str, anchor: str) -> int:
+        uid = self.ids.get(url)
+        if uid is None:
+            uid = len(self.urls)
+            self.ids[url] = uid
+            self.urls.append(url)
+            self.first_tag.append(tag)
+            self.first_anchor.append(anchor[:60])
+        return uid
+
+    # ----------------------------------------------------------------- fetching
+    async def _fetch(
+        self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+        max_body: int | None = None, note: str = ""
+    ) -> FetchResult:
+        """One request through the politeness slots, written to the capture."""
+        _, host, port = _split_host_port(url)
+        ip, _failure = await self.ctx.fetcher.resolve(host, port)
+        async with self.ctx.politeness.slot(host, ip):
+            result = await self.ctx.fetcher.fetch(url, method=method, headers=headers, max_body=max_body)
+        self._count(f"fetch/{method.lower()}")
+        if result.responded:
+            self._count(f"fetch/status/{result.status}")
+        else:
+            self._count(f"fetch/outcome/{result.outcome}")
+        self.ctx.politeness.record(
+            host, status=result.status, outcome=result.outcome,
+            retry_after=result.header("retry-after") if result.status in (429, 503) else None,
+        )
+        if self.capture is not None:
+            try:
+                self.capture.write(result, note=note)  # type: ignore[attr-defined]
+            except OSError as exc:  # a full disk must not lose the crawl's findings
+                self._count("capture/error")
+                if "capture/error" not in " ".join(self.notes):
+                    self.notes.append(f"capture/error: {exc}")
+        return result
+
+    async def _fetch_retrying(
+        self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+        max_body: int | None = None, note: str = ""
+    ) -> FetchResult:
+        """Fetch with one retry for failures and bounded waits for rate limiting."""
+        result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note=note)
+        waited = 0.0
+        tries = 0
+        while result.status == 429 and tries < self.config.rate_limit_retries:
+            # politeness.record has paused the host per Retry-After; wait our turn, bounded.
+            pause = 2.0 ** tries
+            ra = result.header("retry-after")
+            if ra and ra.strip().isdigit():
+                pause = float(ra.strip())
+            if waited + pause > self.config.max_rate_limit_wait:
+                break
+            waited += pause
+            tries += 1
+            self._count("retry/reason/rate_limited")
+            await asyncio.sleep(min(pause, self.config.max_rate_limit_wait))
+            result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="retry")
+        if result.status != 429 and should_retry(result):
+            self._count(f"retry/reason/{result.outcome if not result.responded else result.status}")
+            await asyncio.sleep(self.config.retry_delay)
+            result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="retry")
+        return result
+
+    # ----------------------------------------------------------------- soft-404
+    async def _host_fingerprint(self, url: str) -> _Fingerprint | None:
+        """The host's answer to a URL that cannot exist, when that answer is HTTP 200."""
+        scheme, host, port = _split_host_port(url)
+        key = f"{scheme}://{host}:{port}"
+        fut = self.ctx.soft404.get(key)
+        if fut is None:
+            fut = asyncio.get_running_loop().create_future()
+            self.ctx.soft404[key] = fut
+            authority = host if port in (80, 443) else f"{host}:{port}"
+            probe = f"{scheme}://{authority}/govinspect-{secrets.token_hex(6)}-nonexistent.html"
+            fp: _Fingerprint | None = None
+            try:
+                res = await self._fetch_retrying(probe, note="soft404-probe")
+                if res.responded and res.status == 200 and res.body:
+                    text, _ = decode_body(res.body, res.header("content-type"))
+                    fp = _Fingerprint(res.final_url, _visible_text(text))
+            finally:
+                fut.set_result(fp)
+            return fp
+        return await fut
+
+    async def _is_soft_404(self, result: FetchResult, text: str) -> bool:
+        if not looks_like_not_found(_visible_text(text[:30000])):
+            return False
+        fp = await self._host_fingerprint(result.final_url)
+        if fp is None:
+            return False
+        if result.final_url == fp.final_url and result.redirects:
+            return True
+        visible = _visible_text(text)
+        return text_similarity(visible, fp.text) >= self.config.soft404_similarity
+
+    # ----------------------------------------------------------------- robots
+    async def _robots(self, url: str) -> RobotsRules:
+        if not self.config.respect_robots:
+            return RobotsRules(None, "ignored")
+        scheme, host, port = _split_host_port(url)
+        key = f"{scheme}://{host}:{port}"
+        fut = self.ctx.robots.get(key)
+        if fut is None:
+            fut = asyncio.get_running_loop().create_future()
+            self.ctx.robots[key] = fut
+            authority = host if port in (80, 443) else f"{host}:{port}"
+            rules = RobotsRules(None, "error")
+            try:
+                res = await self._fetch(f"{scheme}://{authority}/robots.txt", max_body=512 * 1024, note="robots")
+                rules = parse_robots(res.status if res.responded else None, res.body, res.content_type)
+            finally:
+                fut.set_result(rules)
+            return rules
+        return await fut
+
+    # ----------------------------------------------------------------- jobs
+    def _outcome(self, result: FetchResult, verdict: Verdict) -> LinkOutcome:
+        return LinkOutcome(
+            verdict.verdict, verdict.reason, verdict.status, verdict.detail or result.detail,
+            result.final_url if result.final_url != result.url else None,
+            _now_iso(result.started_at or None),
+        )
+
+    async def _page_job(self, uid: int, depth: int) -> None:
+        url = self.urls[uid]
+        rules = await self._robots(url)
+        if not rules.allows(url, self.ctx.user_agent_token):
+            self._count("robots/disallowed")
+            self.outcomes[uid] = LinkOutcome("unchecked", "robots", None, "robots.txt disallows", None, _now_iso())
+            return
+        result = await self._fetch_retrying(url)
+        verdict = classify(result)
+        is_html = result.content_type in _HTML_TYPES or (
+            not result.content_type and result.body[:512].lstrip()[:1] == b"<"
+        )
+        if verdict.verdict != "ok" or not is_html or not result.body:
+            self.outcomes[uid] = self._outcome(result, verdict)
+            return
+        text, encoding = decode_body(result.body, result.header("content-type"))
+        if await self._is_soft_404(result, text):
+            self.outcomes[uid] = self._outcome(
+                result, Verdict("dead", "soft_404", result.status, "HTTP 200，页面内容为“页面不存在”")
+            )
+            return
+        self.outcomes[uid] = self._outcome(result, verdict)
+        final = normalize_url(result.final_url) or url
+        if final != url:
+            if not self.scope.contains(final):
+                self._count("page/redirected_out_of_scope")
+                return
+            fid = self.ids.get(final)
+            if fid is not None and fid in self.outcomes:
+                return  # the redirect target is (being) crawled under its own URL
+            fid = self._intern(final, "a", "")
+            self.outcomes[fid] = self.outcomes[uid]
+        self.pages += 1
+        if self.on_progress is not None:
+            self.on_progress(self.pages)
+        if self.on_page is not None:
+            self.on_page(
+                PageRecord(url, final, depth, result.status or 0, encoding, text,
+                           _now_iso(result.started_at or None), uid == self.home_id)
+            )
+        if depth >= self.config.max_depth:
+            self._count("limit/depth")
+            return
+        self._discover(uid, final, text, depth)
+
+    def _discover(self, uid: int, page_url: str, text: str, depth: int) -> None:
+        try:
+            page = extract_links(text, page_url)
+        except Exception as exc:  # a parser crash on one page must not stop the site
+            self._count("parse/error")
+            self.notes.append(f"parse/error {page_url}: {type(exc).__name__}")
+            return
+        seen_here: set[int] = set()
+        for link in page.links:
+            tid = self.ids.get(link.url)
+            if tid is None:
+                reason = self.traps.check(link.url) if self.scope.contains(link.url) else None
+                if reason is not None:
+                    self._count(f"trap/{reason}")
+                    continue
+                tid = self._intern(link.url, link.tag, link.text)
+                self._schedule(tid, link.url, link.tag, depth + 1)
+            if tid in seen_here or tid == uid:
+                continue
+            seen_here.add(tid)
+            self.edge_src.append(uid)
+            self.edge_tgt.append(tid)
+
+    def _schedule(self, tid: int, url: str, tag: str, depth: int) -> None:
+        if self.scheduled_links >= self.config.max_links:
+            self._count("limit/links")
+            self.outcomes[tid] = LinkOutcome("unchecked", "link_limit", None, "", None, _now_iso())
+            return
+        in_scope = self.scope.contains(url)
+        if in_scope and tag in _PAGE_TAGS and (is_probably_html(url) or link_kind_by_extension(url) == "page"):
+            if self.scheduled_pages >= self.config.max_pages:
+                self._count("limit/pages")
+                self.outcomes[tid] = LinkOutcome("unchecked", "page_limit", None, "", None, _now_iso())
+                return
+            self.scheduled_pages += 1
+            self.scheduled_links += 1
+            self.queue.put_nowait(("page", tid, depth))
+        else:
+            self.scheduled_links += 1
+            self.queue.put_nowait(("check", tid, depth))
+
+    async def _check_job(self, uid: int) -> None:
+        url = self.urls[uid]
+        if self.scope.contains(url):
+            rules = await self._robots(url)
+            if not rules.allows(url, self.ctx.user_agent_token):
+                self._count("robots/disallowed")
+                self.outcomes[uid] = LinkOutcome("unchecked", "robots", None, "robots.txt disallows", None, _now_iso())
+                return
+            self.outcomes[uid] = await self._check(url)
+            return
+        fut = self.ctx.external.get(url)
+        if fut is not None:
+            self._count("external/shared")
+            self.outcomes[uid] = await fut
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self.ctx.external[url] = fut
+        outcome = LinkOutcome("unchecked", "error", None, "check did not finish", None, _now_iso())
+        try:
+            outcome = await self._check(url)
+        finally:
+            fut.set_result(outcome)
+        self.outcomes[uid] = outcome
+
+    async def _check(self, url: str) -> LinkOutcome:
+        """HEAD a non-page target; fall back to a small ranged GET when HEAD is refused."""
+        head = await self._fetch(url, method="HEAD", note="check")
+        result = head
+        if head.status == 429 or should_retry(head) or (
+            head.responded and head.content_type in _HTML_TYPES
+            and link_kind_by_extension(url) != "page"
+        ):
+            # Many servers mishandle HEAD (405, 403, 404, even 500), and an HTML answer for
+            # a document link may be a "not found" page: ask with GET before judging.
+            result = await self._fetch_retrying(
+                url, headers={"Range": "bytes=0-65535"}, max_body=CHECK_MAX_BODY, note="check-get"
+            )
+        verdict = classify(result)
+        if (
+            verdict.verdict == "ok" and result.content_type in _HTML_TYPES and result.body
+            and result.status in (200, 206)
+        ):
+            text, _ = decode_body(result.body, result.header("content-type"))
+            if await self._is_soft_404(result, text):
+                verdict = Verdict("dead", "soft_404", result.status, "HTTP 200，页面内容为“页面不存在”")
+        return self._outcome(result, verdict)
+
+    async def _worker(self) -> None:
+        while True:
+            kind, uid, depth = await self.queue.get()
+            try:
+                if time.monotonic() > self._deadline:
+                    self.outcomes.setdefault(
+                        uid, LinkOutcome("unchecked", "time_limit", None, "", None, _now_iso())
+                    )
+                    continue
+                if kind == "page":
+                    await self._page_job(uid, depth)
+                else:
+                    await self._check_job(uid)
+            except HostTripped:
+                self._count("safeguard/skipped")
+                self.outcomes[uid] = LinkOutcome(
+                    "blocked", "host_paused", None, "服务器连续报错，已暂停访问该主机", None, _now_iso()
+                )
+            except Exception as exc:  # one bad URL must never stop the site
+                self._count("job/error")
+                self.notes.append(f"job/error {self.urls[uid]}: {type(exc).__name__}: {exc}"[:300])
+                self.outcomes.setdefault(
+                    uid, LinkOutcome("unchecked", "error", None, str(exc)[:200], None, _now_iso())
+                )
+            finally:
+                self.queue.task_done()
+
+    # ----------------------------------------------------------------- run
+    async def run(self) -> SiteCrawlResult:
+        """Crawl the site; returns even when limits cut it short (with notes saying so)."""
+        started = time.monotonic()
+        self._deadline = started + self.config.site_time_limit
+        out = SiteCrawlResult(home_url=self.home_url)
+        try:
+            await self._page_job(self.home_id, 0)
+        except HostTripped:
+            self.outcomes[self.home_id] = LinkOutcome("blocked", "host_paused", None, "", None, _now_iso())
+        home = self.outcomes.get(self.home_id)
+        if home is None or home.verdict != "ok" or self.pages == 0:
+            out.error = _home_error(home)
+            out.seconds = time.monotonic() - started
+            out.counters = dict(sorted(self.counters.items()))
+            return out
+        n_workers = self.config.workers or max(4, 2 * self.ctx.politeness.config.per_host + 2)
+        workers = [asyncio.create_task(self._worker()) for _ in range(n_workers)]
+        try:
+            remaining = self._deadline - time.monotonic()
+            await asyncio.wait_for(self.queue.join(), timeout=max(0.0, remaining))
+        except asyncio.TimeoutError:
+            self.notes.append("limit/time: 已达单站检查时间上限，其余链接未检查")
+            self._count("limit/time")
+        finally:
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        self._collect(out)
+        out.seconds = time.monotonic() - started
+        return out
+
+    def _kind(self, tid: int) -> LinkKind:
+        url = self.urls[tid]
+        if not self.scope.contains(url):
+            return "external"
+        if self.first_tag[tid] in _IMAGE_TAGS:
+            return "image"
+        kind = link_kind_by_extension(url)
+        return kind  # type: ignore[return-value]
+
+    def _collect(self, out: SiteCrawlResult) -> None:
+        """Turn per-target verdicts and the link graph into dead/blocked link records."""
+        bad = {tid for tid, o in self.outcomes.items() if o.verdict in ("dead", "blocked")}
+        sources: dict[int, list[int]] = {}
+        from_home: set[int] = set()
+        counts: dict[int, int] = {}
+        for s, t in zip(self.edge_src, self.edge_tgt):
+            if t not in bad:
+                continue
+            counts[t] = counts.get(t, 0) + 1
+            if s == self.home_id:
+                from_home.add(t)
+            lst = sources.setdefault(t, [])
+            if len(lst) < MAX_SOURCES_KEPT:
+                lst.append(s)
+        for tid in sorted(bad):
+            o = self.outcomes[tid]
+            srcs = sources.get(tid)
+            if not srcs:
+                continue  # only reached through a redirect of another link
+            scope = "home" if tid in from_home else "other"
+            first = self.home_id if scope == "home" else srcs[0]
+            src_urls = [self.urls[s] for s in ([first] + [s for s in srcs if s != first])][:MAX_SOURCES_KEPT]
+            if o.verdict == "dead":
+                out.dead_links.append(
+                    DeadLink(
+                        source=self.urls[first], target=self.urls[tid], status=o.status,
+                        reason=o.reason, scope=scope, kind=self._kind(tid), detail=o.detail,
+                        final_url=o.final_url, checked_at=o.checked_at, sources=src_urls,
+                        source_count=counts.get(tid, 1), anchor=self.first_anchor[tid],
+                    )
+                )
+            else:
+                out.blocked_links.append(
+                    BlockedLink(
+                        source=self.urls[first], target=self.urls[tid], status=o.status,
+                        reason=o.reason, detail=o.detail, checked_at=o.checked_at,
+                        kind=self._kind(tid),
+                    )
+                )
+        unchecked: dict[str, int] = {}
+        for o in self.outcomes.values():
+            if o.verdict == "unchecked":
+                unchecked[o.reason] = unchecked.get(o.reason, 0) + 1
+        for reason, n in sorted(unchecked.items()):
+            self.counters[f"unchecked/{reason}"] = n
+            self.notes.append(f"unchecked/{reason}: {n} 个链接未检查")
+        out.pages = self.pages
+        out.links_checked = sum(1 for o in self.outcomes.values() if o.verdict != "unchecked")
+        out.counters = dict(sorted(self.counters.items()))
+        out.notes = self.notes
+
+
+_HOME_REASONS = {
+    "dns": "首页域名无法解析",
+    "refused": "首页连接被拒绝",
+    "timeout": "首页访问超时",
+    "tls": "首页证书或加密连接错误",
+    "reset": "首页连接中断",
+    "redirect_loop": "首页重定向循环",
+    "too_many_redirects": "首页重定向次数过多",
+    "waf_challenge": "首页被防火墙人机验证拦截，无法自动检查",
+    "rate_limited": "首页访问频率受限（HTTP 429），无法自动检查",
+    "private_address": "首页解析到内网地址，已按安全策略拒绝访问（可用 --allow-private）",
+    "robots": "robots.txt 禁止访问首页（站点自查可用 --ignore-robots）",
+    "soft_404": "首页显示“页面不存在”",
+    "host_paused": "服务器连续报错，已暂停访问",
+}
+
+
+def _home_error(home: LinkOutcome | None) -> str:
+    """One line saying why a site could not be inspected at all."""
+    if home is None:
+        return "首页未能检查 (homepage not checked)"
+    if home.verdict == "ok":
+        return "首页不是HTML页面，无法检查 (homepage is not an HTML page)"
+    text = _HOME_REASONS.get(home.reason)
+    if text is None and home.reason.startswith("http_"):
+        text = f"首页返回 HTTP {home.status}"
+    return f"{text or '首页无法访问'} ({home.reason}{': ' + home.detail if home.detail else ''})"

@@ -1,0 +1,147 @@
+"""Link verdicts: is a fetched link ok, dead, or blocked by an anti-robot defence?
+
+Pure functions over `FetchResult`. Precision comes first: a veto or a deduction published in
+a 通报 must never rest on a WAF challenge, a rate limit or our own refusal to fetch, so those
+are `blocked` (reported apart, never counted as dead). Dead means the server or the network
+said so plainly, after a retry (the caller retries; see `should_retry`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from govinspect.net.types import FetchResult
+
+# Bodies of anti-bot challenges seen on Chinese government sites and their CDNs/WAFs:
+# 瑞数 (Ruishu, HTTP 412 with a self-reloading script), 加速乐 (jiasule, HTTP 521 setting
+# __jsl_clearance), 安全狗/云锁/创宇盾 verification pages, Cloudflare-style challenges.
+# Strong markers name a WAF; weak ones (setting a cookie, reloading) only count together.
+_STRONG_MARKERS = re.compile(
+    rb"__jsl_clearance|\$_ts\s*=|cdn-cgi/challenge|challenge-platform|"
+    rb"\xe5\xae\x89\xe5\x85\xa8\xe9\xaa\x8c\xe8\xaf\x81|"  # 安全验证 (UTF-8)
+    rb"\xb0\xb2\xc8\xab\xd1\xe9\xd6\xa4|"  # 安全验证 (GBK)
+    rb"\xe4\xba\xba\xe6\x9c\xba\xe9\xaa\x8c\xe8\xaf\x81|"  # 人机验证
+    rb"\xe8\xae\xbf\xe9\x97\xae\xe9\xa2\x91\xe7\xb9\x81|"  # 访问频繁
+    rb"safedog|yunsuo_session|jiasule",
+    re.IGNORECASE,
+)
+_COOKIE_SET = re.compile(rb"document\.cookie\s*=", re.IGNORECASE)
+_RELOAD = re.compile(rb"location\.(?:reload|replace|href\s*=)|window\.location\s*=", re.IGNORECASE)
+
+# Statuses whose plain (non-challenge) meaning is still "do not judge": the WAF answered.
+_CHALLENGE_STATUSES = frozenset({412, 521, 468, 567})
+# Statuses that are challenges only when the body carries a challenge script.
+_MAYBE_CHALLENGE_STATUSES = frozenset({403, 503, 202, 200})
+
+# Transport outcomes that are plainly dead, with the reason used in results.json.
+_DEAD_OUTCOMES = {
+    "dns": "dns",
+    "refused": "refused",
+    "connect_timeout": "timeout",
+    "timeout": "timeout",
+    "tls": "tls",
+    "reset": "reset",
+    "too_many_redirects": "too_many_redirects",
+    "redirect_loop": "redirect_loop",
+    "invalid_url": "invalid_url",
+}
+
+# Phrases of "page not found" pages (checked against the host's answer to a random URL too).
+SOFT_404_PHRASES = (
+    "页面不存在",
+    "找不到",
+    "已被删除",
+    "已删除",
+    "不存在或已",
+    "无法找到",
+    "页面未找到",
+    "404 Not Found",
+    "Not Found",
+    "访问的页面不存在",
+    "信息不存在",
+    "文章不存在",
+    "该信息已被撤销",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one link check concluded."""
+
+    verdict: str  # ok | dead | blocked | unchecked
+    reason: str  # http_404, dns, soft_404, waf_challenge, rate_limited, ...
+    status: int | None
+    detail: str = ""
+
+
+def is_challenge(result: FetchResult) -> bool:
+    """True when the answer is an anti-bot challenge rather than the page or an error page."""
+    if result.status in _CHALLENGE_STATUSES:
+        return True
+    if result.status not in _MAYBE_CHALLENGE_STATUSES or not result.body:
+        return False
+    body = result.body
+    # A challenge page is small and script-driven; a real page or error page is text for people.
+    if len(body) > (64 * 1024 if result.status != 200 else 16 * 1024):
+        return False
+    head = body[:16384]
+    if b"<script" not in head.lower():
+        return False
+    if _STRONG_MARKERS.search(head):
+        return True
+    return bool(_COOKIE_SET.search(head) and _RELOAD.search(head))
+
+
+def classify(result: FetchResult) -> Verdict:
+    """Classify a final fetch result (after the caller's retries); soft-404 is decided apart."""
+    if result.outcome == "blocked_private":
+        return Verdict("blocked", "private_address", None, result.detail)
+    if not result.responded:
+        reason = _DEAD_OUTCOMES.get(result.outcome)
+        if reason is None:
+            # An unexpected local failure says nothing about the link; never publish it as dead.
+            return Verdict("unchecked", result.outcome, result.status, result.detail)
+        return Verdict("dead", reason, result.status, result.detail)
+    status = result.status or 0
+    if status == 429:
+        return Verdict("blocked", "rate_limited", status, "HTTP 429 after back-off")
+    if status in _CHALLENGE_STATUSES or (status >= 400 and is_challenge(result)):
+        return Verdict("blocked", "waf_challenge", status, f"HTTP {status} anti-bot challenge")
+    if status >= 400:
+        return Verdict("dead", f"http_{status}", status, f"HTTP {status}")
+    if 300 <= status < 400:
+        # A redirect we could not follow (no Location): the link leads nowhere.
+        return Verdict("dead", f"http_{status}", status, "redirect without Location")
+    if status == 200 and is_challenge(result):
+        return Verdict("blocked", "waf_challenge", status, "HTTP 200 anti-bot challenge page")
+    return Verdict("ok", "ok", status)
+
+
+def should_retry(result: FetchResult) -> bool:
+    """Whether a first failed attempt deserves a second one before the verdict is final."""
+    if result.outcome in ("invalid_url", "blocked_private", "dns", "redirect_loop", "too_many_redirects"):
+        return False
+    if not result.responded:
+        return True
+    status = result.status or 0
+    if status in _CHALLENGE_STATUSES:
+        return False
+    return status >= 400
+
+
+def looks_like_not_found(text: str) -> bool:
+    """True when visible text reads like a 'page not found' page."""
+    head = text[:4000]
+    return any(p in head for p in SOFT_404_PHRASES)
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character bigram sets (cheap, language-agnostic)."""
+    if not a or not b:
+        return 0.0
+    sa = {a[i : i + 2] for i in range(min(len(a), 3000) - 1)}
+    sb = {b[i : i + 2] for i in range(min(len(b), 3000) - 1)}
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)

@@ -1,0 +1,171 @@
+"""Inspect a list of sites: crawl each politely, check links, turn facts into findings.
+
+This is the engine's entry point shared by the CLI (which writes files) and, later, the
+platform (which writes rows). One bad site never stops the others: every site runs inside its
+own error boundary, and each finished site is written to `sites/<key>.json` at once, so a
+crash mid-run keeps what was done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from govinspect import __version__
+from govinspect.checks.links import link_findings
+from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
+from govinspect.crawl.politeness import Politeness, PolitenessConfig
+from govinspect.models import RunResult, SiteResult, SiteSpec
+from govinspect.net.client import Fetcher
+from govinspect.net.types import FetchConfig
+from govinspect.profiles.loader import Profile, load_profile
+
+
+@dataclass(frozen=True, slots=True)
+class InspectOptions:
+    """Everything a run needs besides the sites."""
+
+    as_of: datetime
+    profile: str = "gov2019"
+    out_dir: Path | None = None
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    politeness: PolitenessConfig = field(default_factory=PolitenessConfig)
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    parallel_sites: int = 8
+    capture: bool = True
+
+
+class Progress:
+    """Callbacks the CLI's progress bar implements; the default does nothing."""
+
+    def site_started(self, key: str, spec: SiteSpec) -> None:
+        """A site's crawl begins."""
+
+    def pages(self, key: str, count: int) -> None:
+        """A site has fetched `count` pages so far."""
+
+    def site_done(self, key: str, result: SiteResult) -> None:
+        """A site is finished (inspected or error)."""
+
+
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def site_keys(specs: list[SiteSpec]) -> list[str]:
+    """Stable, file-name-safe, unique keys for the sites of a run (site code, else host)."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for spec in specs:
+        base = spec.site_code or spec.url.split("://", 1)[-1].split("/", 1)[0] or "site"
+        base = _KEY_UNSAFE.sub("_", base).strip("_")[:80] or "site"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        keys.append(base if n == 0 else f"{base}-{n + 1}")
+    return keys
+
+
+async def inspect_site(
+    ctx: RunContext, spec: SiteSpec, key: str, options: InspectOptions, profile: Profile,
+    progress: Progress,
+) -> SiteResult:
+    """Inspect one site; never raises (an unexpected failure becomes the site's error)."""
+    result = SiteResult(spec=spec)
+    if spec.input_error:
+        result.status, result.error = "error", spec.input_error
+        return result
+    started = time.monotonic()
+    capture = None
+    try:
+        if options.capture and options.out_dir is not None:
+            from govinspect.capture.warc import CaptureWriter
+
+            evidence = options.out_dir / "evidence"
+            evidence.mkdir(parents=True, exist_ok=True)
+            capture = CaptureWriter(evidence, key)
+            result.capture = {
+                "warc": f"evidence/{key}.warc.gz",
+                "index": f"evidence/{key}.index.jsonl",
+            }
+        crawler = SiteCrawler(
+            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n)
+        )
+        crawl = await crawler.run()
+    except Exception as exc:  # the error boundary of one site
+        result.status = "error"
+        result.error = f"检查程序出错 (internal error): {type(exc).__name__}: {exc}"[:500]
+        result.notes.append(traceback.format_exc(limit=5)[-2000:])
+        result.seconds = round(time.monotonic() - started, 2)
+        return result
+    finally:
+        if capture is not None:
+            try:
+                capture.close()
+            except OSError:
+                pass
+    result.pages = crawl.pages
+    result.links_checked = crawl.links_checked
+    result.seconds = round(crawl.seconds, 2)
+    result.counters = crawl.counters
+    result.notes = crawl.notes
+    if crawl.error:
+        result.status = "error"
+        result.error = crawl.error
+        return result
+    result.dead_links = crawl.dead_links
+    result.blocked_links = crawl.blocked_links
+    result.findings = link_findings(crawl.dead_links, profile)
+    return result
+
+
+async def inspect_sites(
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
+) -> RunResult:
+    """Inspect every site (bounded parallelism) and return the run's result."""
+    progress = progress or Progress()
+    profile = load_profile(options.profile)
+    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id)
+    keys = site_keys(specs)
+    results: list[SiteResult | None] = [None] * len(specs)
+    if options.out_dir is not None:
+        (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
+    async with Fetcher(options.fetch) as fetcher:
+        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl)
+        sem = asyncio.Semaphore(max(1, options.parallel_sites))
+
+        async def one(i: int) -> None:
+            async with sem:
+                progress.site_started(keys[i], specs[i])
+                res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
+                results[i] = res
+                if options.out_dir is not None:
+                    _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", run, res)
+                progress.site_done(keys[i], res)
+
+        await asyncio.gather(*(one(i) for i in range(len(specs))))
+    run.sites = [r for r in results if r is not None]
+    return run
+
+
+def _write_site_partial(path: Path, run: RunResult, site: SiteResult) -> None:
+    """Write one finished site at once, so a crash later in the run loses nothing of it."""
+    from govinspect.report.results import to_results_json
+
+    single = RunResult(version=run.version, as_of=run.as_of, profile=run.profile, sites=[site])
+    data = to_results_json(single)["sites"][0]
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def run_inspection(
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
+) -> RunResult:
+    """Synchronous wrapper for `inspect_sites` (the CLI's entry)."""
+    return asyncio.run(inspect_sites(specs, options, progress))
+

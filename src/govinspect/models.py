@@ -1,0 +1,127 @@
+"""Plain data passed between the stages of the engine.
+
+site ──crawl──▶ Capture ──analyse──▶ SiteModel ──check──▶ Findings ──score──▶ Verdict ──report──▶ 通报
+
+Every stage takes and returns these dataclasses (or lists of them), so a stage can be re-run
+on stored output. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+LinkScope = Literal["home", "other"]
+LinkKind = Literal["page", "attachment", "image", "external"]
+LinkVerdict = Literal["ok", "dead", "blocked", "unchecked"]
+
+
+@dataclass(slots=True)
+class SiteSpec:
+    """One site to inspect, as given on the command line or in a registry file."""
+
+    url: str
+    site_code: str | None = None
+    name: str | None = None
+    organiser: str | None = None
+    region: str | None = None
+    portal: bool | None = None
+    # Other hosts that belong to the same site (e.g. the bare domain next to www.).
+    aliases: tuple[str, ...] = ()
+    # Set when the input row itself is unusable; the site is then reported as an error.
+    input_error: str | None = None
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Where a person can see a finding for themselves."""
+
+    url: str
+    detail: str
+    seen_at: str | None = None  # ISO 8601, when the evidence was fetched
+
+
+@dataclass(slots=True)
+class DeadLink:
+    """A link that does not work, counted once per (scope, target)."""
+
+    source: str
+    target: str
+    status: int | None
+    reason: str  # http_404, dns, refused, timeout, tls, redirect_loop, soft_404, ...
+    scope: LinkScope
+    kind: LinkKind
+    detail: str = ""
+    final_url: str | None = None
+    checked_at: str | None = None
+    # Further pages that carry the same dead target (first one is `source`); capped.
+    sources: list[str] = field(default_factory=list)
+    source_count: int = 1
+    anchor: str = ""
+
+
+@dataclass(slots=True)
+class BlockedLink:
+    """A link we could not judge because the server refused a robot (never counted as dead)."""
+
+    source: str
+    target: str
+    status: int | None
+    reason: str  # waf_challenge, rate_limited, host_paused, robots, ...
+    detail: str = ""
+    checked_at: str | None = None
+    kind: LinkKind = "page"
+
+
+@dataclass(slots=True)
+class Finding:
+    """One indicator's measured problem, with its price under the profile and evidence."""
+
+    indicator: str
+    veto: bool
+    points: float
+    measure: dict[str, Any]
+    message: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SiteResult:
+    """Everything known about one site after an inspection; serialised as SITE in results.json."""
+
+    spec: SiteSpec
+    status: Literal["inspected", "error"] = "inspected"
+    error: str | None = None
+    verdict: Literal["pass", "fail"] | None = None
+    score: float | None = None
+    vetoes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    pages: int = 0
+    links_checked: int = 0
+    seconds: float = 0.0
+    dead_links: list[DeadLink] = field(default_factory=list)
+    blocked_links: list[BlockedLink] = field(default_factory=list)
+    homepage: dict[str, Any] | None = None
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    footer: dict[str, Any] | None = None
+    text_errors: list[dict[str, Any]] = field(default_factory=list)
+    illegal: list[dict[str, Any]] = field(default_factory=list)
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    guides: list[dict[str, Any]] = field(default_factory=list)
+    privacy: list[dict[str, Any]] = field(default_factory=list)
+    availability: dict[str, Any] | None = None
+    # Slash-path counters (fetch/status/404, retry/reason/timeout, trap/calendar, ...).
+    counters: dict[str, int] = field(default_factory=dict)
+    # Things the crawl skipped or gave up on, each with a reason (limits, traps, robots).
+    notes: list[str] = field(default_factory=list)
+    capture: dict[str, str] | None = None  # paths of the WARC and its index, relative to --out
+
+
+@dataclass(slots=True)
+class RunResult:
+    """One run of `govinspect inspect` over one or more sites."""
+
+    version: str
+    as_of: str  # ISO 8601 with +08:00
+    profile: str
+    sites: list[SiteResult] = field(default_factory=list)

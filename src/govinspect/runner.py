@@ -1,0 +1,217 @@
+"""What `govinspect inspect` and `govinspect demo` do around the engine: inputs, outputs, exit code.
+
+The engine (`govinspect.inspect`) returns plain data; this module reads the site list, shows
+progress on standard error, writes results.json / report.html / report.xlsx, prints the
+per-site summary and decides the exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from govinspect import __version__
+from govinspect.crawl.crawler import CrawlConfig
+from govinspect.crawl.politeness import PolitenessConfig
+from govinspect.crawl.urls import normalize_url
+from govinspect.inspect import InspectOptions, Progress, run_inspection
+from govinspect.models import RunResult, SiteResult, SiteSpec
+from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
+
+
+class ArgumentProblem(Exception):
+    """Raised for unusable arguments; the CLI turns it into exit status 2."""
+
+
+@dataclass(slots=True)
+class InspectArgs:
+    """The parsed command line of `govinspect inspect`."""
+
+    urls: list[str]
+    sites_file: Path | None
+    as_of: datetime
+    profile: str = "gov2019"
+    out: Path | None = None
+    max_pages: int = 5000
+    per_host: int = 2
+    delay: float = 0.5
+    timeout: float = 15.0
+    resolve: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    offline: bool = False
+    allow_private: bool = False
+    user_agent: str | None = None
+    json_out: str | None = None
+    quiet: bool = False
+    ignore_robots: bool = False
+    parallel_sites: int = 8
+    max_depth: int = 25
+
+
+class ConsoleProgress(Progress):
+    """A rich progress bar on standard error: sites done, and pages of the sites running."""
+
+    def __init__(self, total: int, console: Console) -> None:
+        self.console = console
+        self.bar = RichProgress(
+            TextColumn("[bold]检查进度"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("站点 · {task.fields[pages]} 页 · {task.fields[current]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task("sites", total=total, pages=0, current="")
+        self._pages: dict[str, int] = {}
+
+    def __enter__(self) -> "ConsoleProgress":
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+    def site_started(self, key: str, spec: SiteSpec) -> None:
+        self.bar.update(self.task, current=spec.name or spec.url)
+
+    def pages(self, key: str, count: int) -> None:
+        self._pages[key] = count
+        if count % 10 == 0:
+            self.bar.update(self.task, pages=sum(self._pages.values()))
+
+    def site_done(self, key: str, result: SiteResult) -> None:
+        self._pages[key] = result.pages
+        self.bar.update(self.task, advance=1, pages=sum(self._pages.values()))
+
+
+def build_specs(urls: list[str], sites_file: Path | None) -> list[SiteSpec]:
+    """Sites from the command line and/or the registry file; bad rows become site errors."""
+    specs: list[SiteSpec] = []
+    if sites_file is not None:
+        from govinspect.sites import SitesFileError, read_sites
+
+        try:
+            specs.extend(read_sites(sites_file))
+        except SitesFileError as exc:
+            raise ArgumentProblem(str(exc)) from None
+    for raw in urls:
+        url = raw.strip()
+        if url and "://" not in url:
+            url = "http://" + url
+        if normalize_url(url) is None:
+            specs.append(SiteSpec(url=raw, input_error=f"网址无法使用 (unusable URL): {raw!r}"))
+        else:
+            specs.append(SiteSpec(url=url))
+    if not specs:
+        raise ArgumentProblem("no sites given: pass URL arguments or --sites FILE")
+    return specs
+
+
+def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
+    """Engine options from the command line (built-in defaults < command line)."""
+    ua = args.user_agent or DEFAULT_USER_AGENT.format(version=__version__)
+    return InspectOptions(
+        as_of=args.as_of,
+        profile=args.profile,
+        out_dir=out_dir,
+        fetch=FetchConfig(
+            timeout=args.timeout,
+            connect_timeout=min(args.timeout, 10.0),
+            user_agent=ua,
+            resolve=args.resolve,
+            offline=args.offline,
+            allow_private=args.allow_private,
+        ),
+        politeness=PolitenessConfig(per_host=args.per_host, delay=args.delay),
+        crawl=CrawlConfig(
+            max_pages=args.max_pages,
+            max_depth=args.max_depth,
+            respect_robots=not args.ignore_robots,
+        ),
+        parallel_sites=args.parallel_sites,
+    )
+
+
+def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
+    """results.json, report.html, report.xlsx in `out_dir`; and --json PATH|-."""
+    from govinspect.report.html import write_report_html
+    from govinspect.report.results import write_results, write_results_stream
+    from govinspect.report.xlsx import write_report_xlsx
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_results(run, out_dir / "results.json")
+    write_report_html(run, out_dir / "report.html")
+    write_report_xlsx(run, out_dir / "report.xlsx")
+    if json_out == "-":
+        write_results_stream(run, sys.stdout)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    elif json_out:
+        write_results(run, Path(json_out))
+
+
+def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
+    """The per-site summary a person reads at the end of a run."""
+    table = Table(title=f"检查结果（监测时间点 {run.as_of}）", show_lines=False)
+    for col in ("网站", "状态", "页面", "链接", "首页死链", "其他死链", "受限链接", "用时(秒)"):
+        table.add_column(col)
+    for site in run.sites:
+        home = sum(1 for d in site.dead_links if d.scope == "home")
+        other = len(site.dead_links) - home
+        status = "已检查" if site.status == "inspected" else f"[red]无法检查：{site.error}"
+        table.add_row(
+            site.spec.name or site.spec.url, status, str(site.pages), str(site.links_checked),
+            str(home), str(other), str(len(site.blocked_links)), f"{site.seconds:.1f}",
+        )
+    console.print(table)
+    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.xlsx, evidence/)")
+
+
+def exit_code(run: RunResult) -> int:
+    """0 when every site was inspected, 1 when some site could not be inspected at all."""
+    return 1 if any(s.status == "error" for s in run.sites) else 0
+
+
+def run_inspect_command(args: InspectArgs) -> int:
+    """`govinspect inspect`: returns the exit status; raises UsageError for bad arguments."""
+    from govinspect.cli import UsageError
+    from govinspect.profiles.loader import ProfileError, load_profile
+
+    try:
+        load_profile(args.profile)
+        specs = build_specs(args.urls, args.sites_file)
+    except (ArgumentProblem, ProfileError) as exc:
+        raise UsageError(str(exc)) from None
+    from govinspect.cli import default_out_dir
+
+    out_dir = args.out or default_out_dir()
+    return execute(specs, build_options(args, out_dir), out_dir, json_out=args.json_out, quiet=args.quiet)
+
+
+def execute(
+    specs: list[SiteSpec], options: InspectOptions, out_dir: Path, *, json_out: str | None, quiet: bool
+) -> int:
+    """Run the engine with progress, write everything, print the summary; return exit status."""
+    console = Console(stderr=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from govinspect.cli import UsageError
+
+        raise UsageError(f"--out {out_dir}: cannot create directory ({exc.strerror})") from None
+    if quiet:
+        run = run_inspection(specs, options)
+    else:
+        with ConsoleProgress(len(specs), console) as progress:
+            run = run_inspection(specs, options, progress)
+    write_outputs(run, out_dir, json_out)
+    if not quiet:
+        summary_console = console if json_out == "-" else Console()
+        print_summary(run, summary_console, out_dir)
+    return exit_code(run)

@@ -1,0 +1,71 @@
+"""Command-line arguments: --resolve and --as-of as the contract says; bad input exits 2 in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from govinspect.cli import UsageError, parse_as_of, parse_resolve
+
+
+def test_resolve_maps_host_and_port_to_an_ip():
+    assert parse_resolve(["www.qingshan.gov.cn:80:127.0.0.1"]) == {("www.qingshan.gov.cn", 80): ("127.0.0.1", 80)}
+
+
+def test_resolve_address_may_carry_its_own_port():
+    assert parse_resolve(["www.qingshan.gov.cn:80:127.0.0.1:8181"]) == {
+        ("www.qingshan.gov.cn", 80): ("127.0.0.1", 8181)
+    }
+    assert parse_resolve(["WWW.X.GOV.CN:443:[::1]:8443"]) == {("www.x.gov.cn", 443): ("::1", 8443)}
+    assert parse_resolve(["www.x.gov.cn:443:[::1]"]) == {("www.x.gov.cn", 443): ("::1", 443)}
+
+
+@pytest.mark.parametrize("bad", ["www.x.gov.cn", "www.x.gov.cn:80", "www.x.gov.cn:http:1.2.3.4",
+                                 "www.x.gov.cn:80:not-an-ip", "www.x.gov.cn:99999:1.2.3.4"])
+def test_unusable_resolve_is_a_usage_error(bad: str):
+    with pytest.raises(UsageError):
+        parse_resolve([bad])
+
+
+def test_as_of_date_is_midnight_in_china():
+    assert parse_as_of("2024-06-15").isoformat() == "2024-06-15T00:00:00+08:00"
+
+
+def test_as_of_iso_with_other_zone_is_converted_to_china():
+    assert parse_as_of("2024-06-14T16:30:00Z").isoformat() == "2024-06-15T00:30:00+08:00"
+
+
+def test_as_of_garbage_is_a_usage_error():
+    with pytest.raises(UsageError):
+        parse_as_of("next tuesday")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govinspect", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_bad_as_of_on_the_command_line_exits_2_with_one_line(tmp_path):
+    proc = run_cli("inspect", "http://www.qingshan.gov.cn/", "--as-of", "yesterday", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "--as-of" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_no_sites_exits_2(tmp_path):
+    proc = run_cli("inspect", "--out", str(tmp_path), "--quiet")
+    assert proc.returncode == 2
+    assert "no sites" in proc.stderr
+
+
+def test_unknown_profile_exits_2(tmp_path):
+    proc = run_cli("inspect", "http://www.qingshan.gov.cn/", "--profile", "gov1999", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "gov1999" in proc.stderr
+
+
+def test_missing_sites_file_exits_2(tmp_path):
+    proc = run_cli("inspect", "--sites", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1
