@@ -453,15 +453,27 @@ class SiteCrawler:
         """HEAD a non-page target; fall back to a small ranged GET when HEAD is refused."""
         head = await self._fetch(url, method="HEAD", note="check")
         result = head
-        if head.status == 429 or should_retry(head) or (
-            head.responded and head.content_type in _HTML_TYPES
-            and link_kind_by_extension(url) != "page"
+        if not head.responded:
+            # A transport failure does not depend on the method: retry it as it was.
+            if should_retry(head):
+                self._count(f"retry/reason/{head.outcome}")
+                await asyncio.sleep(self.config.retry_delay)
+                result = await self._fetch(url, method="HEAD", note="retry")
+        elif head.status == 429 or should_retry(head) or (
+            head.content_type in _HTML_TYPES and link_kind_by_extension(url) != "page"
         ):
             # Many servers mishandle HEAD (405, 403, 404, even 500), and an HTML answer for
             # a document link may be a "not found" page: ask with GET before judging.
-            result = await self._fetch_retrying(
-                url, headers={"Range": "bytes=0-65535"}, max_body=CHECK_MAX_BODY, note="check-get"
-            )
+            get_headers = {"Range": "bytes=0-65535"}
+            result = await self._fetch(url, headers=get_headers, max_body=CHECK_MAX_BODY, note="check-get")
+            if result.status != head.status or result.status == 429 or not result.responded:
+                # HEAD and GET disagree (or GET failed): GET is what a visitor sees, so
+                # confirm it by the usual retry rules. When both said the same error, that
+                # is the second attempt already.
+                if result.status == 429 or should_retry(result):
+                    result = await self._fetch_retrying(
+                        url, headers=get_headers, max_body=CHECK_MAX_BODY, note="check-get"
+                    )
         verdict = classify(result)
         if (
             verdict.verdict == "ok" and result.content_type in _HTML_TYPES and result.body
