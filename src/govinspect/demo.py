@@ -115,7 +115,9 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
     province = build_province(seed=seed, n_sites=n_sites)
     console = Console(stderr=True)
     if not quiet:
-        console.print(f"模拟省：{len(province.sites)} 个网站（种子 {seed}），监测时间点 {province.as_of}")
+        console.print(
+            f"模拟省：{len(province.sites)} 个网站（种子 {seed}），监测时间点 {province.as_of}", soft_wrap=True
+        )
     with run_in_thread(province) as server:
         specs = province_specs(province)
         code = execute(specs, demo_options(province, server.port, out_dir), out_dir, json_out=json_out, quiet=quiet)
@@ -135,7 +137,8 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         console.print(
             f"与标准答案对比：应有死链 {score.expected} 条，检出 {score.found} 条，"
             f"精确率 {score.precision:.3f}，召回率 {score.recall:.3f}；"
-            f"受限/慢速链接误报为死链 {len(score.blocked_reported_dead)} 条"
+            f"受限/慢速链接误报为死链 {len(score.blocked_reported_dead)} 条",
+            soft_wrap=True,
         )
     return code
 

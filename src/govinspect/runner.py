@@ -170,7 +170,7 @@ def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
             str(home), str(other), str(len(site.blocked_links)), f"{site.seconds:.1f}",
         )
     console.print(table)
-    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.xlsx, evidence/)")
+    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.xlsx, evidence/)", soft_wrap=True)
 
 
 def exit_code(run: RunResult) -> int:
@@ -213,5 +213,8 @@ def execute(
     write_outputs(run, out_dir, json_out)
     if not quiet:
         summary_console = console if json_out == "-" else Console()
+        if not summary_console.is_terminal:
+            # Piped output: do not squeeze site names into rich's 80-column default.
+            summary_console.width = 160
         print_summary(run, summary_console, out_dir)
     return exit_code(run)

@@ -1,0 +1,78 @@
+"""The simulated province end to end: dead-link precision and recall are 1.0 against its
+ground truth, and not one WAF, rate-limited or slow link is reported dead."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from govinspect.demo import demo_options, province_specs, score_against_truth
+from govinspect.inspect import inspect_sites
+from govinspect.sandbox.build import build_province
+from govinspect.sandbox.server import start_server
+from govinspect.sandbox.truth import truth
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def province():
+    return build_province(seed=1, n_sites=12)
+
+
+async def test_dead_links_match_the_ground_truth_exactly(province, tmp_path):
+    server = await start_server(province)
+    try:
+        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
+    finally:
+        await server.close()
+    expected = truth(province)
+    score = score_against_truth(run, expected)
+    assert score.expected > 40  # the province really seeds a good number of defects
+    assert score.missed == []
+    assert score.false == []
+    assert score.blocked_reported_dead == []
+    assert (score.precision, score.recall) == (1.0, 1.0)
+
+    assert all(s.status == "inspected" for s in run.sites)
+    # The hostile-but-alive links show up as blocked, never as dead.
+    blocked_reasons = {b.reason for s in run.sites for b in s.blocked_links}
+    assert {"waf_challenge", "rate_limited"} <= blocked_reasons
+    # Each dead link carries evidence a person can open: its page, when it was checked.
+    for s in run.sites:
+        for d in s.dead_links:
+            assert d.source.startswith("http://") and d.checked_at
+            assert d.reason and d.kind in ("page", "attachment", "image", "external")
+    # Every reason the truth seeds was recognised as such.
+    truth_reasons = {(d["target"], d["reason"]) for s in expected["sites"] for d in s["dead_links"]}
+    found_reasons = {(d.target, d.reason) for s in run.sites for d in s.dead_links}
+    assert truth_reasons == found_reasons
+
+
+def test_demo_command_writes_results_report_and_evidence(tmp_path):
+    out = tmp_path / "demo"
+    proc = subprocess.run(
+        [sys.executable, "-m", "govinspect", "demo", "--out", str(out), "--sites", "4"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "精确率 1.000" in proc.stderr and "召回率 1.000" in proc.stderr
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["tool"]["name"] == "govinspect"
+    assert results["as_of"].startswith("2024-06-15")
+    assert len(results["sites"]) == 4
+    report = (out / "report.html").read_text(encoding="utf-8")
+    site = results["sites"][0]
+    for d in site["dead_links"][:3]:
+        assert d["target"].replace("&", "&amp;") in report
+    assert (out / "report.xlsx").stat().st_size > 0
+    # The WARC evidence holds the response each dead link was judged on.
+    warc = out / site["capture"]["warc"]
+    with warc.open("rb") as fh:
+        uris = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)}
+    assert site["dead_links"] and all(d["target"] in uris for d in site["dead_links"] if d["kind"] != "external" or d["reason"] != "dns")
