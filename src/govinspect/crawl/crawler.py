@@ -27,6 +27,7 @@ from govinspect.crawl.robots import RobotsRules, parse_robots
 from govinspect.crawl.urls import (
     Scope,
     TrapGuard,
+    host_of,
     is_probably_html,
     join_url,
     link_kind_by_extension,
@@ -363,6 +364,11 @@ class SiteCrawler:
         self.outcomes[uid] = self._outcome(result, verdict)
         final = normalize_url(result.final_url) or url
         if final != url:
+            if uid == self.home_id and not self.scope.contains(final):
+                # The registered address forwards to the site's real host (a new domain, a
+                # portal platform): that host is the site, as a visitor experiences it.
+                self.scope = Scope(self.home_url, (*self.spec.aliases, host_of(final)))
+                self.notes.append(f"首页跳转至 {final}，已将该主机纳入检查范围")
             if not self.scope.contains(final):
                 self._count("page/redirected_out_of_scope")
                 return
