@@ -254,6 +254,11 @@ class SimSite:
 
         return plan_defects(self)
 
+    @property
+    def defects(self) -> DefectPlan:
+        """Alias of `plan`."""
+        return self.plan
+
     @cached_property
     def resources(self) -> dict[str, Resource]:
         """path?query → what the server answers (built on first use)."""

@@ -211,5 +211,6 @@ def classify(province: Province, url: str) -> Outcome:
         break
     if out is None:
         out = Outcome("dead", "too_many_redirects", None, cur, False, None, ())
-    province.outcome_cache[url] = out
+    if out.trap is None:  # trap URLs are endless: caching them would grow without bound
+        province.outcome_cache[url] = out
     return out
