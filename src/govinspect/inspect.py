@@ -83,11 +83,12 @@ async def inspect_site(
     capture = None
     try:
         if options.capture and options.out_dir is not None:
+            from govinspect.capture.background import BackgroundCapture
             from govinspect.capture.warc import CaptureWriter
 
             evidence = options.out_dir / "evidence"
             evidence.mkdir(parents=True, exist_ok=True)
-            capture = CaptureWriter(evidence, key)
+            capture = BackgroundCapture(CaptureWriter(evidence, key))
             result.capture = {
                 "warc": f"evidence/{key}.warc.gz",
                 "index": f"evidence/{key}.index.jsonl",
@@ -105,14 +106,16 @@ async def inspect_site(
     finally:
         if capture is not None:
             try:
-                capture.close()
-            except OSError:
-                pass
+                # Closing waits for the queued records; do it off the event loop.
+                await asyncio.get_running_loop().run_in_executor(None, capture.close)
+            except OSError as exc:
+                result.notes.append(f"capture/error: {exc}")
+            result.notes.extend(f"capture/error: {e}" for e in capture.errors)
     result.pages = crawl.pages
     result.links_checked = crawl.links_checked
     result.seconds = round(crawl.seconds, 2)
     result.counters = crawl.counters
-    result.notes = crawl.notes
+    result.notes = crawl.notes + result.notes
     if crawl.error:
         result.status = "error"
         result.error = crawl.error

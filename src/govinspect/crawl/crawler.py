@@ -302,7 +302,10 @@ class SiteCrawler:
         return await fut
 
     async def _is_soft_404(self, result: FetchResult, text: str) -> bool:
-        if not looks_like_not_found(_visible_text(text[:30000])):
+        head = text[:30000]
+        # Cheap substring test first: stripping tags costs more than the rest of the page's
+        # handling, and almost no page contains any not-found phrase at all.
+        if not looks_like_not_found(head, limit=30000) or not looks_like_not_found(_visible_text(head)):
             return False
         fp = await self._host_fingerprint(result.final_url)
         if fp is None:

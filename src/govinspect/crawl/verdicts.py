@@ -130,9 +130,9 @@ def should_retry(result: FetchResult) -> bool:
     return status >= 400
 
 
-def looks_like_not_found(text: str) -> bool:
-    """True when visible text reads like a 'page not found' page."""
-    head = text[:4000]
+def looks_like_not_found(text: str, limit: int = 4000) -> bool:
+    """True when the first `limit` characters of visible text read like a 'not found' page."""
+    head = text[:limit]
     return any(p in head for p in SOFT_404_PHRASES)
 
 
