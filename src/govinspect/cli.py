@@ -122,11 +122,22 @@ def inspect(
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="忽略 robots.txt（仅限检查本单位网站）"),
     parallel_sites: int = typer.Option(8, "--parallel-sites", min=1, max=512, help="同时检查的站点数"),
     max_depth: int = typer.Option(25, "--max-depth", min=0, max=100, help="最大链接深度"),
+    replay: Optional[Path] = typer.Option(
+        None, "--replay", help="用以前某次检查的输出目录中的抓取存档重新分析，不再联网 (re-run on a stored capture)"
+    ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
-    from govinspect.runner import InspectArgs, run_inspect_command
+    from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
 
     try:
+        if replay is not None:
+            if urls or sites:
+                raise UsageError("--replay takes the sites from the stored run; give no URL or --sites")
+            code = run_replay_command(
+                replay, as_of=parse_as_of(as_of) if as_of else None, profile=profile, out=out,
+                json_out=json_out, quiet=quiet, max_pages=max_pages, max_depth=max_depth,
+            )
+            raise typer.Exit(code)
         args = InspectArgs(
             urls=list(urls or []), sites_file=sites, as_of=parse_as_of(as_of), profile=profile,
             out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,

@@ -16,6 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from govinspect import __version__
 from govinspect.checks.links import link_findings
@@ -39,6 +40,8 @@ class InspectOptions:
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     parallel_sites: int = 8
     capture: bool = True
+    # Re-run on the captures of an earlier run (its --out directory) instead of the network.
+    replay: Path | None = None
 
 
 class Progress:
@@ -82,7 +85,12 @@ async def inspect_site(
     started = time.monotonic()
     capture = None
     try:
-        if options.capture and options.out_dir is not None:
+        if options.replay is not None:
+            result.capture = {
+                "warc": str((options.replay / "evidence" / f"{key}.warc.gz").resolve()),
+                "index": str((options.replay / "evidence" / f"{key}.index.jsonl").resolve()),
+            }
+        elif options.capture and options.out_dir is not None:
             from govinspect.capture.background import BackgroundCapture
             from govinspect.capture.warc import CaptureWriter
 
@@ -137,8 +145,8 @@ async def inspect_sites(
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
-    async with Fetcher(options.fetch) as fetcher:
-        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl)
+    async with _fetcher_for(options) as fetcher:
+        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl)  # type: ignore[arg-type]
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
 
         async def one(i: int) -> None:
@@ -153,6 +161,20 @@ async def inspect_sites(
         await asyncio.gather(*(one(i) for i in range(len(specs))))
     run.sites = [r for r in results if r is not None]
     return run
+
+
+def _fetcher_for(options: InspectOptions) -> Any:
+    """The network, or the stored captures of an earlier run when replaying."""
+    if options.replay is None:
+        return Fetcher(options.fetch)
+    from govinspect.capture.replay import ReplayFetcher
+    from govinspect.capture.warc import CaptureReader
+
+    readers = [
+        CaptureReader(index.parent, index.name.removesuffix(".index.jsonl"))
+        for index in sorted((options.replay / "evidence").glob("*.index.jsonl"))
+    ]
+    return ReplayFetcher(readers)
 
 
 def _write_site_partial(path: Path, run: RunResult, site: SiteResult) -> None:

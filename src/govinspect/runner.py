@@ -218,3 +218,59 @@ def execute(
             summary_console.width = 160
         print_summary(run, summary_console, out_dir)
     return exit_code(run)
+
+
+def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
+    """The sites (and T) of an earlier run: results.json, or sites/*.json after a crash."""
+    import json
+
+    results = directory / "results.json"
+    if results.is_file():
+        data = json.loads(results.read_text(encoding="utf-8"))
+        sites, as_of = data.get("sites", []), data.get("as_of")
+    else:
+        parts = sorted((directory / "sites").glob("*.json"))
+        sites = [json.loads(p.read_text(encoding="utf-8")) for p in parts]
+        as_of = None
+    specs = [
+        SiteSpec(
+            url=s["url"], site_code=s.get("site_code"), name=s.get("name"), organiser=s.get("organiser"),
+            region=s.get("region"), portal=s.get("portal"), aliases=tuple(s.get("aliases") or ()),
+        )
+        for s in sites
+    ]
+    return specs, as_of
+
+
+def run_replay_command(
+    directory: Path, *, as_of: datetime | None, profile: str, out: Path | None, json_out: str | None,
+    quiet: bool, max_pages: int, max_depth: int,
+) -> int:
+    """`govinspect inspect --replay DIR`: the same inspection, answered from DIR's captures."""
+    from govinspect.cli import UsageError, default_out_dir, parse_as_of
+    from govinspect.profiles.loader import ProfileError, load_profile
+
+    if not (directory / "evidence").is_dir():
+        raise UsageError(f"--replay {directory}: no evidence/ directory (not a govinspect output directory)")
+    try:
+        load_profile(profile)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    specs, stored_as_of = load_stored_run(directory)
+    if not specs:
+        raise UsageError(f"--replay {directory}: no sites found in results.json or sites/")
+    when = as_of or (parse_as_of(stored_as_of) if stored_as_of else parse_as_of(None))
+    out_dir = out or default_out_dir("replay-")
+    if out_dir.resolve() == directory.resolve():
+        raise UsageError("--out must differ from the --replay directory (the stored run is kept as it is)")
+    options = InspectOptions(
+        as_of=when,
+        profile=profile,
+        out_dir=out_dir,
+        politeness=PolitenessConfig(per_host=16, delay=0.0),
+        # Answers are stored: waiting before a retry or for a rate limit would change nothing.
+        crawl=CrawlConfig(max_pages=max_pages, max_depth=max_depth, retry_delay=0.0, rate_limit_retries=0),
+        capture=False,
+        replay=directory,
+    )
+    return execute(specs, options, out_dir, json_out=json_out, quiet=quiet)

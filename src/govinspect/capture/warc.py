@@ -495,6 +495,11 @@ class CaptureReader:
             got = self._read_response(fh, int(entry["offset"]))
         return got[0] if got is not None else None
 
+    def fetch_result(self, entry: dict[str, Any]) -> FetchResult:
+        """One index entry rebuilt as a FetchResult (body and headers read from the WARC)."""
+        with open(self.warc_path, "rb") as fh:
+            return self._rebuild(fh, entry)
+
     def responses(self) -> Iterator[FetchResult]:
         """Every indexed fetch rebuilt as a FetchResult, for re-running analysis offline."""
         with open(self.warc_path, "rb") as fh:
