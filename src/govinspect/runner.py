@@ -139,15 +139,17 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
 
 
 def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
-    """results.json, report.html, report.xlsx in `out_dir`; and --json PATH|-."""
+    """results.json, report.html, report.docx, report.xlsx in `out_dir`; and --json PATH|-."""
     from govinspect.report.html import write_report_html
     from govinspect.report.results import write_results, write_results_stream
+    from govinspect.report.docx import write_report_docx
     from govinspect.report.xlsx import write_report_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     write_results(run, out_dir / "results.json")
     write_report_html(run, out_dir / "report.html")
     write_report_xlsx(run, out_dir / "report.xlsx")
+    write_report_docx(run, out_dir / "report.docx")
     if json_out == "-":
         write_results_stream(run, sys.stdout)
         sys.stdout.write("\n")
@@ -170,7 +172,7 @@ def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
             str(home), str(other), str(len(site.blocked_links)), f"{site.seconds:.1f}",
         )
     console.print(table)
-    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.xlsx, evidence/)", soft_wrap=True)
+    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.docx, report.xlsx, evidence/)", soft_wrap=True)
 
 
 def exit_code(run: RunResult) -> int:

@@ -1,0 +1,108 @@
+"""report.docx: the inspection report as a Word document in official-document style.
+
+A first version: title, 监测时间点, 检查概况, the per-site summary table and each site's dead
+links. The full 通报 (ranking, typical problems, rectification deadlines) is built on this by the
+campaign issue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.run import Run
+
+from govinspect.models import RunResult
+from govinspect.report.labels import dead_reason_label, link_kind_label
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+MAX_ROWS_PER_SITE = 500  # a Word table beyond this is unreadable; the XLSX keeps every row
+
+
+def _font(run: Run, name: str, size: float, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    # Word picks the East Asian font from w:eastAsia, not from w:ascii.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _para(doc: Document, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
+          center: bool = False, indent: bool = True) -> None:
+    p = doc.add_paragraph()
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)
+    _font(p.add_run(text), font, size, bold)
+
+
+def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+
+
+def build_document(run: RunResult) -> Document:
+    """The report as a python-docx Document."""
+    doc = Document()
+    _para(doc, "政府网站检查报告", font=TITLE_FONT, size=22, center=True)
+    _para(doc, f"监测时间点：{run.as_of[:10]}　　指标体系：{run.profile}", size=14, center=True)
+    inspected = [s for s in run.sites if s.status == "inspected"]
+    failed = [s for s in run.sites if s.status != "inspected"]
+    home = sum(1 for s in inspected for d in s.dead_links if d.scope == "home")
+    other = sum(1 for s in inspected for d in s.dead_links if d.scope == "other")
+    _para(doc, "一、检查概况", font=HEADING_FONT)
+    _para(
+        doc,
+        f"本次共检查网站{len(run.sites)}个，完成检查{len(inspected)}个，无法检查{len(failed)}个；"
+        f"共发现首页死链接{home}条、其他页面死链接{other}条。因防火墙人机验证、访问频率限制等原因"
+        f"未能判定的链接{sum(len(s.blocked_links) for s in inspected)}条，未计入死链接。",
+    )
+    _table(
+        doc,
+        ["序号", "网站名称", "网站标识码", "检查页面数", "首页死链", "其他死链", "状态"],
+        [
+            [str(i), s.spec.name or s.spec.url, s.spec.site_code or "", str(s.pages),
+             str(sum(1 for d in s.dead_links if d.scope == "home")),
+             str(sum(1 for d in s.dead_links if d.scope == "other")),
+             "已检查" if s.status == "inspected" else f"无法检查：{s.error or ''}"]
+            for i, s in enumerate(run.sites, 1)
+        ],
+    )
+    _para(doc, "二、各网站死链接明细", font=HEADING_FONT)
+    for n, site in enumerate(inspected, 1):
+        _para(doc, f"（{n}）{site.spec.name or site.spec.url}", font="楷体_GB2312")
+        if not site.dead_links:
+            _para(doc, "未发现死链接。")
+            continue
+        for finding in site.findings:
+            _para(doc, finding.message + "。")
+        rows = [
+            [str(i), d.source, d.target, link_kind_label(d.kind), dead_reason_label(d.reason, d.status),
+             (d.checked_at or "")[:19].replace("T", " ")]
+            for i, d in enumerate(site.dead_links[:MAX_ROWS_PER_SITE], 1)
+        ]
+        _table(doc, ["序号", "所在页面", "失效链接", "类型", "原因", "检查时间"], rows)
+        if len(site.dead_links) > MAX_ROWS_PER_SITE:
+            _para(doc, f"其余{len(site.dead_links) - MAX_ROWS_PER_SITE}条见 report.xlsx。")
+    return doc
+
+
+def write_report_docx(run: RunResult, path: Path) -> None:
+    """Write report.docx atomically."""
+    tmp = path.with_suffix(".docx.tmp")
+    build_document(run).save(str(tmp))
+    tmp.replace(path)

@@ -1,0 +1,35 @@
+"""report.docx: a Word report a person can open, listing each site's dead links."""
+
+from __future__ import annotations
+
+from docx import Document
+
+from govinspect.models import DeadLink, Finding, RunResult, SiteResult, SiteSpec
+from govinspect.report.docx import write_report_docx
+
+
+def test_docx_lists_sites_and_dead_links_in_chinese(tmp_path):
+    site = SiteResult(spec=SiteSpec(url="http://www.qingshan.gov.cn/", name="青山县人民政府", site_code="3301000001"))
+    site.pages = 120
+    site.dead_links = [
+        DeadLink(source="http://www.qingshan.gov.cn/", target="http://www.qingshan.gov.cn/xxgk/old.html",
+                 status=404, reason="http_404", scope="home", kind="page", checked_at="2024-06-15T09:30:00+08:00"),
+        DeadLink(source="http://www.qingshan.gov.cn/xxgk/tzgg/index.html", target="http://www.gone.gov.cn/",
+                 status=None, reason="dns", scope="other", kind="external"),
+    ]
+    site.findings = [Finding("deduct.design.links_home_dead", False, 1.0, {"count": 1}, "首页死链接1条，扣1分")]
+    broken = SiteResult(spec=SiteSpec(url="http://www.nowhere.gov.cn/", name="无法访问县"), status="error",
+                        error="首页域名无法解析 (dns)")
+    run = RunResult(version="0.1.0", as_of="2024-06-15T00:00:00+08:00", profile="gov2019", sites=[site, broken])
+    path = tmp_path / "report.docx"
+    write_report_docx(run, path)
+
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "政府网站检查报告" in text and "2024-06-15" in text
+    assert "首页死链接1条、其他页面死链接1条" in text
+    assert "首页死链接1条，扣1分" in text
+    assert "http://www.qingshan.gov.cn/xxgk/old.html" in cells
+    assert "域名无法解析" in cells
+    assert "无法检查：首页域名无法解析 (dns)" in cells
