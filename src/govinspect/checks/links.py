@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govinspect.models import DeadLink, Evidence, Finding
 from govinspect.profiles.loader import Profile
+from govinspect.report.labels import dead_reason_label
 
 EVIDENCE_LIMIT = 50  # a finding shows this many examples; results.json keeps them all
 
@@ -34,7 +35,7 @@ def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]
         evidence = [
             Evidence(
                 url=d.source,
-                detail=f"{d.target} — {d.reason}" + (f" (HTTP {d.status})" if d.status else ""),
+                detail=f"失效链接 {d.target}（{dead_reason_label(d.reason, d.status)}）",
                 seen_at=d.checked_at,
             )
             for d in links[:EVIDENCE_LIMIT]
