@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 import traceback
@@ -22,6 +23,7 @@ from govinspect import __version__
 from govinspect.checks.links import link_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
+from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
@@ -40,6 +42,8 @@ class InspectOptions:
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     parallel_sites: int = 8
     capture: bool = True
+    # Parse pages in a second process (None: when the machine has two cores or more).
+    analysis_worker: bool | None = None
     # Re-run on the captures of an earlier run (its --out directory) instead of the network.
     replay: Path | None = None
 
@@ -91,12 +95,13 @@ async def inspect_site(
                 "index": str((options.replay / "evidence" / f"{key}.index.jsonl").resolve()),
             }
         elif options.capture and options.out_dir is not None:
-            from govinspect.capture.background import BackgroundCapture
             from govinspect.capture.warc import CaptureWriter
 
             evidence = options.out_dir / "evidence"
             evidence.mkdir(parents=True, exist_ok=True)
-            capture = BackgroundCapture(CaptureWriter(evidence, key))
+            # Written in line: with the lean record writer this costs less than a thread
+            # would lose to contention for the interpreter lock (see bench/RESULTS.md).
+            capture = CaptureWriter(evidence, key)
             result.capture = {
                 "warc": f"evidence/{key}.warc.gz",
                 "index": f"evidence/{key}.index.jsonl",
@@ -114,11 +119,9 @@ async def inspect_site(
     finally:
         if capture is not None:
             try:
-                # Closing waits for the queued records; do it off the event loop.
-                await asyncio.get_running_loop().run_in_executor(None, capture.close)
+                capture.close()
             except OSError as exc:
                 result.notes.append(f"capture/error: {exc}")
-            result.notes.extend(f"capture/error: {e}" for e in capture.errors)
     result.pages = crawl.pages
     result.links_checked = crawl.links_checked
     result.seconds = round(crawl.seconds, 2)
@@ -145,8 +148,37 @@ async def inspect_sites(
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
+    worker = await _start_worker(options)
+    try:
+        await _run_sites(specs, options, progress, profile, run, keys, results, worker)
+    finally:
+        if worker is not None:
+            await worker.stop()
+    run.sites = [r for r in results if r is not None]
+    return run
+
+
+async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
+    """The analysis worker process, when wanted and possible (else the crawl stays in-process)."""
+    wanted = options.analysis_worker
+    if wanted is None:
+        wanted = (os.cpu_count() or 1) >= 2
+    if not wanted:
+        return None
+    worker = AnalysisWorker()
+    try:
+        await worker.start()
+    except OSError:
+        return None
+    return worker
+
+
+async def _run_sites(
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress, profile: Profile, run: RunResult,
+    keys: list[str], results: list[SiteResult | None], worker: AnalysisWorker | None,
+) -> None:
     async with _fetcher_for(options) as fetcher:
-        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl)  # type: ignore[arg-type]
+        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl, worker=worker)  # type: ignore[arg-type]
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
 
         async def one(i: int) -> None:
@@ -159,8 +191,6 @@ async def inspect_sites(
                 progress.site_done(keys[i], res)
 
         await asyncio.gather(*(one(i) for i in range(len(specs))))
-    run.sites = [r for r in results if r is not None]
-    return run
 
 
 def _fetcher_for(options: InspectOptions) -> Any:
@@ -193,4 +223,5 @@ def run_inspection(
 ) -> RunResult:
     """Synchronous wrapper for `inspect_sites` (the CLI's entry)."""
     return asyncio.run(inspect_sites(specs, options, progress))
+
 

@@ -13,7 +13,6 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 import time
 from array import array
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from govinspect.analyze.links import extract_links
+from govinspect.crawl.pageanalysis import PageAnalysis, PageLink, analyse_text, not_found_text, visible_text
 from govinspect.crawl.politeness import HostTripped, Politeness
 from govinspect.crawl.robots import RobotsRules, parse_robots
 from govinspect.crawl.urls import (
@@ -33,13 +32,8 @@ from govinspect.crawl.urls import (
     link_kind_by_extension,
     normalize_url,
 )
-from govinspect.crawl.verdicts import (
-    Verdict,
-    classify,
-    looks_like_not_found,
-    should_retry,
-    text_similarity,
-)
+from govinspect.crawl.verdicts import Verdict, classify, should_retry, text_similarity
+from govinspect.crawl.worker import AnalysisWorker, WorkerGone
 from govinspect.models import BlockedLink, DeadLink, LinkKind, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.decoding import decode_body
@@ -128,9 +122,10 @@ class RunContext:
         config: CrawlConfig,
         *,
         user_agent_token: str = "govinspect",
-        capture_for: Callable[[str], object] | None = None,
+        worker: AnalysisWorker | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.worker = worker
         self.politeness = politeness
         self.config = config
         self.user_agent_token = user_agent_token
@@ -159,14 +154,6 @@ def _split_host_port(url: str) -> tuple[str, str, int]:
     except ValueError:
         port = default
     return scheme, host, port
-
-
-_TAG_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
-_WS_RE = re.compile(r"\s+")
-
-
-def _visible_text(html: str) -> str:
-    return _WS_RE.sub(" ", _TAG_RE.sub(" ", html[:200_000])).strip()
 
 
 class SiteCrawler:
@@ -295,25 +282,33 @@ class SiteCrawler:
                 res = await self._fetch_retrying(probe, note="soft404-probe")
                 if res.responded and res.status == 200 and res.body:
                     text, _ = decode_body(res.body, res.header("content-type"))
-                    fp = _Fingerprint(res.final_url, _visible_text(text))
+                    fp = _Fingerprint(res.final_url, visible_text(text))
             finally:
                 fut.set_result(fp)
             return fp
         return await fut
 
-    async def _is_soft_404(self, result: FetchResult, text: str) -> bool:
-        head = text[:30000]
-        # Cheap substring test first: stripping tags costs more than the rest of the page's
-        # handling, and almost no page contains any not-found phrase at all.
-        if not looks_like_not_found(head, limit=30000) or not looks_like_not_found(_visible_text(head)):
+    async def _is_soft_404(self, result: FetchResult, not_found_text: str | None) -> bool:
+        """A 'not found' page that matches the host's answer to a URL that cannot exist."""
+        if not_found_text is None:
             return False
         fp = await self._host_fingerprint(result.final_url)
         if fp is None:
             return False
         if result.final_url == fp.final_url and result.redirects:
             return True
-        visible = _visible_text(text)
-        return text_similarity(visible, fp.text) >= self.config.soft404_similarity
+        return text_similarity(not_found_text, fp.text) >= self.config.soft404_similarity
+
+    async def _analyse(self, result: FetchResult, page_url: str) -> tuple[PageAnalysis, str | None]:
+        """Analyse a page in the worker process when there is one; (analysis, html or None)."""
+        worker = self.ctx.worker
+        if worker is not None and worker.alive and self.on_page is None:
+            try:
+                return await worker.analyse(result.body, result.header("content-type"), page_url), None
+            except WorkerGone:
+                self._count("worker/gone")
+        text, encoding = decode_body(result.body, result.header("content-type"))
+        return analyse_text(text, encoding, page_url), text
 
     # ----------------------------------------------------------------- robots
     async def _robots(self, url: str) -> RobotsRules:
@@ -358,14 +353,17 @@ class SiteCrawler:
         if verdict.verdict != "ok" or not is_html or not result.body:
             self.outcomes[uid] = self._outcome(result, verdict)
             return
-        text, encoding = decode_body(result.body, result.header("content-type"))
-        if await self._is_soft_404(result, text):
+        final = normalize_url(result.final_url) or url
+        analysis, html = await self._analyse(result, final)
+        if analysis.error:
+            self._count("parse/error")
+            self.notes.append(f"parse/error {final}: {analysis.error}"[:300])
+        if await self._is_soft_404(result, analysis.not_found_text):
             self.outcomes[uid] = self._outcome(
                 result, Verdict("dead", "soft_404", result.status, "HTTP 200，页面内容为“页面不存在”")
             )
             return
         self.outcomes[uid] = self._outcome(result, verdict)
-        final = normalize_url(result.final_url) or url
         if final != url:
             if uid == self.home_id and not self.scope.contains(final):
                 # The registered address forwards to the site's real host (a new domain, a
@@ -383,25 +381,19 @@ class SiteCrawler:
         self.pages += 1
         if self.on_progress is not None:
             self.on_progress(self.pages)
-        if self.on_page is not None:
+        if self.on_page is not None and html is not None:
             self.on_page(
-                PageRecord(url, final, depth, result.status or 0, encoding, text,
+                PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,
                            _now_iso(result.started_at or None), uid == self.home_id)
             )
         if depth >= self.config.max_depth:
             self._count("limit/depth")
             return
-        self._discover(uid, final, text, depth)
+        self._discover(uid, analysis.links, depth)
 
-    def _discover(self, uid: int, page_url: str, text: str, depth: int) -> None:
-        try:
-            page = extract_links(text, page_url)
-        except Exception as exc:  # a parser crash on one page must not stop the site
-            self._count("parse/error")
-            self.notes.append(f"parse/error {page_url}: {type(exc).__name__}")
-            return
+    def _discover(self, uid: int, links: list[PageLink], depth: int) -> None:
         seen_here: set[int] = set()
-        for link in page.links:
+        for link in links:
             tid = self.ids.get(link.url)
             if tid is None:
                 reason = self.traps.check(link.url) if self.scope.contains(link.url) else None
@@ -489,7 +481,7 @@ class SiteCrawler:
             and result.status in (200, 206)
         ):
             text, _ = decode_body(result.body, result.header("content-type"))
-            if await self._is_soft_404(result, text):
+            if await self._is_soft_404(result, not_found_text(text)):
                 verdict = Verdict("dead", "soft_404", result.status, "HTTP 200，页面内容为“页面不存在”")
         return self._outcome(result, verdict)
 

@@ -130,10 +130,12 @@ def should_retry(result: FetchResult) -> bool:
     return status >= 400
 
 
+_NOT_FOUND_RE = re.compile("|".join(re.escape(p) for p in SOFT_404_PHRASES))
+
+
 def looks_like_not_found(text: str, limit: int = 4000) -> bool:
     """True when the first `limit` characters of visible text read like a 'not found' page."""
-    head = text[:limit]
-    return any(p in head for p in SOFT_404_PHRASES)
+    return _NOT_FOUND_RE.search(text, 0, limit) is not None
 
 
 def text_similarity(a: str, b: str) -> float:

@@ -1,0 +1,181 @@
+"""A second process that parses pages while the crawler fetches.
+
+Python runs one thread of bytecode at a time, so on a two-core machine the crawl is bound by
+one core unless CPU-heavy work leaves the process. The crawler's event loop keeps the network,
+the bookkeeping and the capture; this worker decodes and parses pages (`analyse_page`).
+Measured on the benchmark site: about 750 pages/s with the worker against 630 without
+(bench/RESULTS.md). Writing the WARC in the worker as well was slower (the worker became the
+bottleneck), and so was a capture thread in the main process (lock contention).
+
+Protocol over one duplex pipe (pickled tuples):
+
+    main → worker   ("analyse", id, body, ctype, url)   → ("analysed", id, PageAnalysis)
+                    ("stop",)
+The worker receives on one thread, analyses on another and replies from a third, so the
+crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
+`WorkerGone` and the crawler carries on in-process (see `crawl/crawler.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import multiprocessing as mp
+import queue
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page
+
+
+# A page whose parse takes longer than this is reported as a parse error (pathological HTML).
+ANALYSIS_TIMEOUT = 120.0
+
+
+class WorkerGone(Exception):
+    """The analysis worker process is not running (crashed or stopped)."""
+
+
+class AnalysisTimeout(Exception):
+    """One page took too long to analyse."""
+
+
+def _worker_main(conn: Connection) -> None:
+    replies: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+
+    def sender() -> None:
+        while True:
+            msg = replies.get()
+            if msg is None:
+                return
+            try:
+                conn.send(msg)
+            except (OSError, EOFError):
+                return
+
+    inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+
+    def receiver() -> None:
+        # Drain the pipe at once, whatever the analysis is doing: a pipe holds only a couple
+        # of pages, and a blocked pipe would stall the crawler's event loop in `send`.
+        while True:
+            try:
+                inbox.put(conn.recv())
+            except (EOFError, OSError):
+                inbox.put(("stop",))
+                return
+
+    threading.Thread(target=sender, daemon=True).start()
+    threading.Thread(target=receiver, daemon=True).start()
+    while True:
+        msg = inbox.get()
+        if msg[0] == "analyse":
+            _, req_id, body, ctype, url = msg
+            try:
+                analysis = analyse_page(body, ctype, url)
+            except Exception as exc:  # never let one page kill the worker
+                analysis = PageAnalysis("", "", [], None, f"{type(exc).__name__}: {exc}"[:200])
+            replies.put(("analysed", req_id, analysis))
+        elif msg[0] == "stop":
+            break
+    replies.put(None)
+
+
+class AnalysisWorker:
+    """The main-process side: async calls to the worker process."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")  # never fork a process that holds threads and sockets
+        self._conn, child = ctx.Pipe(duplex=True)
+        self._proc = ctx.Process(target=_worker_main, args=(child,), name="govinspect-analysis", daemon=True)
+        self._child = child
+        self._ids = itertools.count()
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.alive = False
+
+    async def start(self) -> None:
+        """Start the process and listen for its replies on the event loop."""
+        self._loop = asyncio.get_running_loop()
+        await self._loop.run_in_executor(None, self._proc.start)
+        self._child.close()
+        self._loop.add_reader(self._conn.fileno(), self._on_readable)
+        self.alive = True
+
+    def _on_readable(self) -> None:
+        try:
+            while self._conn.poll():
+                kind, req_id, payload = self._conn.recv()
+                fut = self._pending.pop(req_id, None)
+                if fut is not None and not fut.done():
+                    fut.set_result(payload)
+        except (EOFError, OSError):
+            self._gone()
+
+    def _gone(self) -> None:
+        self.alive = False
+        if self._loop is not None:
+            try:
+                self._loop.remove_reader(self._conn.fileno())
+            except (ValueError, OSError):
+                pass
+        for fut in self._pending.values():
+            if not fut.done():
+                fut.set_exception(WorkerGone())
+        self._pending.clear()
+
+    def _send(self, msg: tuple[Any, ...]) -> None:
+        if not self.alive:
+            raise WorkerGone()
+        try:
+            self._conn.send(msg)
+        except (OSError, EOFError, BrokenPipeError):
+            self._gone()
+            raise WorkerGone() from None
+
+    async def _call(self, msg_kind: str, *args: Any) -> Any:
+        assert self._loop is not None
+        req_id = next(self._ids)
+        fut: asyncio.Future[Any] = self._loop.create_future()
+        self._pending[req_id] = fut
+        try:
+            self._send((msg_kind, req_id, *args))
+        except WorkerGone:
+            self._pending.pop(req_id, None)
+            fut.cancel()
+            raise
+        if not self._proc.is_alive():
+            self._gone()
+        try:
+            return await asyncio.wait_for(fut, ANALYSIS_TIMEOUT)
+        except asyncio.TimeoutError:
+            self._pending.pop(req_id, None)
+            raise AnalysisTimeout() from None
+
+    async def analyse(self, body: bytes, content_type: str | None, url: str) -> PageAnalysis:
+        """Decode and parse a page in the worker; a page it cannot finish comes back as an error."""
+        try:
+            result: PageAnalysis = await self._call("analyse", body, content_type, url)
+        except AnalysisTimeout:
+            # The worker is stuck in this page: stop it, so the rest of the crawl carries on
+            # in-process instead of queueing behind it.
+            self._proc.kill()
+            self._gone()
+            return PageAnalysis("", "", [], None, f"analysis took longer than {ANALYSIS_TIMEOUT:.0f} s")
+        return result
+
+    async def stop(self) -> None:
+        """Stop the worker after it has answered everything sent so far."""
+        if self.alive:
+            try:
+                self._conn.send(("stop",))
+            except (OSError, EOFError):
+                pass
+        assert self._loop is not None
+        await self._loop.run_in_executor(None, self._proc.join, 30)
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._gone()
+        self._conn.close()
+
