@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govinspect.crawl.verdicts import classify, is_challenge, looks_like_not_found, should_retry, text_similarity
+from govinspect.crawl.verdicts import classify, looks_like_not_found, should_retry, text_similarity
 from govinspect.net.types import FetchResult
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "challenges"

@@ -28,7 +28,6 @@ from govinspect.crawl.urls import (
     TrapGuard,
     host_of,
     is_probably_html,
-    join_url,
     link_kind_by_extension,
     normalize_url,
 )

@@ -10,18 +10,27 @@ ground truth, served from memory by Host header on one loopback port.
 
 from __future__ import annotations
 
-from govinspect.sandbox.build import build_province, count_pages
-from govinspect.sandbox.export import export_static
-from govinspect.sandbox.model import Column, Item, Link, Province, SimSite
-from govinspect.sandbox.server import (
-    ServerHandle,
-    ThreadedServer,
-    run_in_thread,
-    serve_forever,
-    start_server,
-)
-from govinspect.sandbox.truth import resolve_args, site_truth, sites_csv, truth
-from govinspect.sandbox.urls import normalize_url
+import importlib
+from typing import Any
+
+# Imported on first use (PEP 562): `govinspect sandbox` is mounted by the main command, and
+# the other subcommands should not pay for loading the generator and the server.
+_EXPORTS = {
+    "build_province": "build", "count_pages": "build", "export_static": "export",
+    "Column": "model", "Item": "model", "Link": "model", "Province": "model", "SimSite": "model",
+    "ServerHandle": "server", "ThreadedServer": "server", "run_in_thread": "server",
+    "serve_forever": "server", "start_server": "server",
+    "resolve_args": "truth", "site_truth": "truth", "sites_csv": "truth", "truth": "truth",
+    "normalize_url": "urls",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govinspect.sandbox' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"govinspect.sandbox.{module}"), name)
+
 
 __all__ = [
     "Column", "Item", "Link", "Province", "ServerHandle", "SimSite", "ThreadedServer", "build_province",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from govinspect.sandbox.build import build_province
-from govinspect.sandbox.model import Province
-from govinspect.sandbox.server import check_loopback, serve_forever
-from govinspect.sandbox.truth import resolve_args, sites_csv, truth
+if TYPE_CHECKING:
+    from govinspect.sandbox.model import Province
+
+# The generator and server are imported inside the commands: the main `govinspect` command
+# mounts this app, and every other subcommand should not pay for importing the province.
 
 app = typer.Typer(
     help="模拟省：本机回环地址上的模拟政府网站及其标准答案 (the simulated province and its ground truth).",
@@ -31,9 +32,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def inspect_hint(province: Province, port: int, sites_file: str | None = None) -> str:
+def inspect_hint(province: "Province", port: int, sites_file: str | None = None) -> str:
     """A ready-to-paste `govinspect inspect` command for the province served on `port`."""
     targets = f"--sites {sites_file}" if sites_file else " ".join(s.home_url for s in province.sites)
+    from govinspect.sandbox.truth import resolve_args
+
     resolves = " ".join(f"--resolve {r}" for r in resolve_args(province, port))
     return f"govinspect inspect {targets} --offline --allow-private {resolves}"
 
@@ -50,6 +53,10 @@ def serve(
     sites_file: Annotated[Path | None, typer.Option(help="Also write the sites as a --sites CSV file here.")] = None,
 ) -> None:
     """Serve the province on one loopback port until Ctrl-C; print the hosts and an inspect hint."""
+    from govinspect.sandbox.build import build_province
+    from govinspect.sandbox.server import check_loopback, serve_forever
+    from govinspect.sandbox.truth import sites_csv
+
     try:
         check_loopback(host)
     except ValueError as exc:
@@ -80,6 +87,9 @@ def truth_cmd(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
 ) -> None:
     """Print the ground truth of the province as JSON."""
+    from govinspect.sandbox.build import build_province
+    from govinspect.sandbox.truth import truth
+
     province = build_province(seed, sites, big_site_pages=big_site_pages, public_port=port)
     text = json.dumps(truth(province), ensure_ascii=False, indent=1)
     if out is not None:
@@ -98,6 +108,8 @@ def export(
     port: Annotated[int, typer.Option(help="Port nginx.conf listens on for the sites (127.0.0.1).")] = 8181,
 ) -> None:
     """Write a static copy (nginx-servable) of a big site plus its truth.json and nginx.conf."""
+    from govinspect.sandbox.build import build_province
+
     from govinspect.sandbox.export import export_static
 
     province = build_province(seed, sites, big_site_pages=big_site_pages, mode="static", external_port=external_port)
