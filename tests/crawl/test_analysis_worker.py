@@ -20,7 +20,7 @@ async def test_worker_analysis_equals_in_process_analysis():
     finally:
         await worker.stop()
     assert remote == analyse_page(body, "text/html", URL)
-    assert remote.encoding == "gb18030" and len(remote.links) > 20
+    assert remote.encoding == "gb18030" and len(remote.urls) > 20
 
 
 async def test_calls_after_the_worker_died_fail_fast_with_worker_gone():
@@ -39,3 +39,12 @@ async def test_calls_after_the_worker_died_fail_fast_with_worker_gone():
         assert not worker.alive
     finally:
         await worker.stop()
+
+
+def test_wire_form_round_trips_empty_and_full_pages():
+    from govinspect.crawl.pageanalysis import pack, unpack
+
+    full = analyse_page(PAGE.read_bytes(), "text/html", URL)
+    assert unpack(pack(full)) == full
+    empty = analyse_page("<html><body>暂无信息</body></html>".encode(), "text/html; charset=utf-8", URL)
+    assert empty.urls == [] and unpack(pack(empty)) == empty

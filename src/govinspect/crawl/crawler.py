@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from govinspect.crawl.pageanalysis import PageAnalysis, PageLink, analyse_text, not_found_text, visible_text
+from govinspect.crawl.pageanalysis import PageAnalysis, analyse_text, not_found_text, visible_text
 from govinspect.crawl.politeness import HostTripped, Politeness
 from govinspect.crawl.robots import RobotsRules, parse_robots
 from govinspect.crawl.urls import (
@@ -388,19 +388,21 @@ class SiteCrawler:
         if depth >= self.config.max_depth:
             self._count("limit/depth")
             return
-        self._discover(uid, analysis.links, depth)
+        self._discover(uid, analysis, depth)
 
-    def _discover(self, uid: int, links: list[PageLink], depth: int) -> None:
+    def _discover(self, uid: int, page: PageAnalysis, depth: int) -> None:
+        """Record the page's links in the graph and schedule the targets not seen before."""
         seen_here: set[int] = set()
-        for link in links:
-            tid = self.ids.get(link.url)
+        ids = self.ids
+        for url, tag, text in zip(page.urls, page.tags, page.texts):
+            tid = ids.get(url)
             if tid is None:
-                reason = self.traps.check(link.url) if self.scope.contains(link.url) else None
+                reason = self.traps.check(url) if self.scope.contains(url) else None
                 if reason is not None:
                     self._count(f"trap/{reason}")
                     continue
-                tid = self._intern(link.url, link.tag, link.text)
-                self._schedule(tid, link.url, link.tag, depth + 1)
+                tid = self._intern(url, tag, text)
+                self._schedule(tid, url, tag, depth + 1)
             if tid in seen_here or tid == uid:
                 continue
             seen_here.add(tid)

@@ -19,24 +19,24 @@ _WS_RE = re.compile(r"\s+")
 NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
 
 
-class PageLink(NamedTuple):
-    """One link of a page: absolute normalised URL, the tag it came from, its text."""
-
-    url: str
-    tag: str
-    text: str
-    hidden: bool
-
-
 class PageAnalysis(NamedTuple):
-    """A page as the crawler sees it."""
+    """A page as the crawler sees it. Links are columns (one entry per link, same order):
+    cheaper to build, to send between processes and to walk than one object per link."""
 
     encoding: str
     title: str
-    links: list[PageLink]
+    urls: list[str]  # absolute, normalised
+    tags: list[str]  # the element each link came from (a, img, frame, meta …)
+    texts: list[str]  # anchor text or alt, whitespace collapsed
+    hidden: list[bool]
     # Visible text when the page reads like "page not found" (for the soft-404 test), else None.
     not_found_text: str | None
     error: str | None = None
+
+    @classmethod
+    def failed(cls, error: str) -> "PageAnalysis":
+        """An analysis that could not be made, with the reason."""
+        return cls("", "", [], [], [], [], None, error)
 
 
 def visible_text(html: str) -> str:
@@ -60,9 +60,34 @@ def analyse_text(text: str, encoding: str, page_url: str) -> PageAnalysis:
     try:
         page = extract_links(text, page_url)
     except Exception as exc:  # a parser crash on one page must not stop the site
-        return PageAnalysis(encoding, "", [], not_found, f"{type(exc).__name__}: {exc}"[:200])
-    links = [PageLink(link.url, link.tag, link.text, link.hidden) for link in page.links]
-    return PageAnalysis(encoding, page.title, links, not_found)
+        failed = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
+        return failed._replace(encoding=encoding, not_found_text=not_found)
+    links = page.links
+    return PageAnalysis(
+        encoding, page.title, [k.url for k in links], [k.tag for k in links], [k.text for k in links],
+        [k.hidden for k in links], not_found,
+    )
+
+
+def pack(analysis: PageAnalysis) -> tuple[object, ...]:
+    """A compact wire form: each column joined into one string (URLs and collapsed texts
+    carry no newline), so pickling costs a few objects per page instead of hundreds."""
+    return (
+        analysis.encoding, analysis.title, len(analysis.urls), "\n".join(analysis.urls),
+        "\n".join(analysis.tags), "\n".join(analysis.texts), bytes(analysis.hidden),
+        analysis.not_found_text, analysis.error,
+    )
+
+
+def unpack(wire: tuple[object, ...]) -> PageAnalysis:
+    """Inverse of `pack`."""
+    encoding, title, n, urls, tags, texts, hidden, not_found, error = wire
+    if not n:
+        return PageAnalysis(encoding, title, [], [], [], [], not_found, error)  # type: ignore[arg-type]
+    return PageAnalysis(
+        encoding, title, urls.split("\n"), tags.split("\n"), texts.split("\n"),  # type: ignore[union-attr, arg-type]
+        [bool(b) for b in hidden], not_found, error,  # type: ignore[union-attr]
+    )
 
 
 def analyse_page(body: bytes, content_type: str | None, page_url: str) -> PageAnalysis:

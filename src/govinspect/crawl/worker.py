@@ -9,7 +9,7 @@ bottleneck), and so was a capture thread in the main process (lock contention).
 
 Protocol over one duplex pipe (pickled tuples):
 
-    main → worker   ("analyse", id, body, ctype, url)   → ("analysed", id, PageAnalysis)
+    main → worker   ("analyse", id, body, ctype, url)   → ("analysed", id, pack(PageAnalysis))
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
 crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
@@ -26,7 +26,7 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
-from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page
+from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack
 
 
 # A page whose parse takes longer than this is reported as a parse error (pathological HTML).
@@ -75,8 +75,8 @@ def _worker_main(conn: Connection) -> None:
             try:
                 analysis = analyse_page(body, ctype, url)
             except Exception as exc:  # never let one page kill the worker
-                analysis = PageAnalysis("", "", [], None, f"{type(exc).__name__}: {exc}"[:200])
-            replies.put(("analysed", req_id, analysis))
+                analysis = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
+            replies.put(("analysed", req_id, pack(analysis)))
         elif msg[0] == "stop":
             break
     replies.put(None)
@@ -156,14 +156,14 @@ class AnalysisWorker:
     async def analyse(self, body: bytes, content_type: str | None, url: str) -> PageAnalysis:
         """Decode and parse a page in the worker; a page it cannot finish comes back as an error."""
         try:
-            result: PageAnalysis = await self._call("analyse", body, content_type, url)
+            wire = await self._call("analyse", body, content_type, url)
         except AnalysisTimeout:
             # The worker is stuck in this page: stop it, so the rest of the crawl carries on
             # in-process instead of queueing behind it.
             self._proc.kill()
             self._gone()
-            return PageAnalysis("", "", [], None, f"analysis took longer than {ANALYSIS_TIMEOUT:.0f} s")
-        return result
+            return PageAnalysis.failed(f"analysis took longer than {ANALYSIS_TIMEOUT:.0f} s")
+        return unpack(wire)
 
     async def stop(self) -> None:
         """Stop the worker after it has answered everything sent so far."""

@@ -20,9 +20,14 @@ _EXPORTS = {
     "Column": "model", "Item": "model", "Link": "model", "Province": "model", "SimSite": "model",
     "ServerHandle": "server", "ThreadedServer": "server", "run_in_thread": "server",
     "serve_forever": "server", "start_server": "server",
-    "resolve_args": "truth", "site_truth": "truth", "sites_csv": "truth", "truth": "truth",
+    "resolve_args": "truth", "site_truth": "truth", "sites_csv": "truth",
     "normalize_url": "urls",
 }
+
+
+# `truth` is both a submodule and a function: bind the function now (the module is light), or
+# importing the submodule later would leave the package attribute pointing at the module.
+from govinspect.sandbox.truth import truth  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
