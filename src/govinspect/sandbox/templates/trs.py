@@ -33,7 +33,7 @@ body{margin:0;font:12px/1.8 "Microsoft YaHei",SimSun;color:#333;background:#fff}
 a{color:#333;text-decoration:none}a:hover{color:#c00}
 .w1200{width:1200px;margin:0 auto}.fl{float:left}.fr{float:right}.clear{clear:both}
 .top{height:32px;line-height:32px;background:#f5f5f5;border-bottom:1px solid #e5e5e5}
-.header{height:150px;background:url(../images/header_bg.jpg) no-repeat center}
+.header{height:150px;background:#fff7f0 linear-gradient(#fff,#fde8e8)}
 .nav{height:50px;background:#b90000}.nav li{float:left;width:150px;text-align:center}
 .nav li a{color:#fff;font-size:18px;line-height:50px}
 .position{height:40px;line-height:40px;border-bottom:1px solid #ddd}
