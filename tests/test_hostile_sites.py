@@ -146,7 +146,7 @@ def options(port: int) -> InspectOptions:
             offline=True,
         ),
         politeness=PolitenessConfig(per_host=4, delay=0.0),
-        crawl=CrawlConfig(retry_delay=0.1, max_pages=200, site_time_limit=60),
+        crawl=CrawlConfig(retry_delay=0.1, confirm_delay=0.2, max_pages=200, site_time_limit=60),
         capture=False,
     )
 

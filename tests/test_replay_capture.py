@@ -41,7 +41,7 @@ async def test_replay_reproduces_dead_and_blocked_links_offline(tmp_path):
     assert [s.url for s in specs] == [s.spec.url for s in first.sites]
     options = dataclasses.replace(
         demo_options(province, 1, replay_dir),
-        crawl=CrawlConfig(retry_delay=0.0, rate_limit_retries=0), capture=False, replay=first_dir,
+        crawl=CrawlConfig(retry_delay=0.0, confirm_delay=0.0, rate_limit_retries=0), capture=False, replay=first_dir,
     )
     again = await inspect_sites(specs, options)
     assert facts(again) == facts(first)

@@ -98,7 +98,7 @@ def demo_options(province: Any, port: int, out_dir: Path | None) -> InspectOptio
         ),
         # Our own server on loopback: no need for the gentle defaults real sites get.
         politeness=PolitenessConfig(per_host=8, delay=0.0, per_ip=64),
-        crawl=CrawlConfig(retry_delay=0.2),
+        crawl=CrawlConfig(retry_delay=0.2, confirm_delay=0.5),
         parallel_sites=16,
     )
 

@@ -271,7 +271,7 @@ def run_replay_command(
         out_dir=out_dir,
         politeness=PolitenessConfig(per_host=16, delay=0.0),
         # Answers are stored: waiting before a retry or for a rate limit would change nothing.
-        crawl=CrawlConfig(max_pages=max_pages, max_depth=max_depth, retry_delay=0.0, rate_limit_retries=0),
+        crawl=CrawlConfig(max_pages=max_pages, max_depth=max_depth, retry_delay=0.0, confirm_delay=0.0, rate_limit_retries=0),
         capture=False,
         replay=directory,
     )

@@ -94,3 +94,13 @@ def test_dead_links_and_dns_failures_do_not_trigger_the_safeguard():
         pol.record("www.qingshan.gov.cn", status=None, outcome="dns")
     assert not pol.is_tripped("www.qingshan.gov.cn")
     assert pol.events == []
+
+
+def test_a_few_broken_pages_do_not_slow_the_site_but_a_struggling_server_does():
+    pol = Politeness(PolitenessConfig(per_host=1, delay=0.0))
+    for i in range(40):
+        pol.record("www.qingshan.gov.cn", status=500 if i % 10 == 0 else 200, outcome="ok")
+    assert pol._host("www.qingshan.gov.cn").extra_delay == 0.0
+    for _ in range(6):
+        pol.record("www.busy.gov.cn", status=503, outcome="ok")
+    assert pol._host("www.busy.gov.cn").extra_delay >= 1.0

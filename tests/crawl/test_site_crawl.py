@@ -57,12 +57,20 @@ class Site:
             links = "".join(f'<li><a href="/zwgk/{i}.html">通知{i}</a><span>2024-06-{i:02d}</span></li>' for i in range(1, 9))
             links += '<img src="/img/banner.jpg" srcset="/img/banner@2x.jpg 2x">'
             links += '<a href="/files/2024-plan.pdf">附件：2024年工作计划.pdf</a>'
+            links += '<a href="/busy.html">办事大厅（服务器繁忙）</a><a href="/down.html">网上信访（已停用）</a>'
             return web.Response(text=page("安平县人民政府", links), content_type="text/html")
         if path == "/zwgk/index.html" or path.startswith("/zwgk/"):
             links = '<a href="/files/2024-plan.pdf">附件</a><a href="/zwgk/deleted.html">已删除</a>'
             if path == "/zwgk/deleted.html":
                 return web.Response(status=404, text="404")
             return web.Response(text=page("政务公开", links), content_type="text/html")
+        if path == "/busy.html":
+            # An overloaded county server: two 503s, then the page.
+            if self.hits[(host, request.method, path)] <= 2:
+                return web.Response(status=503, text="Service Unavailable")
+            return web.Response(text=page("办事大厅", ""), content_type="text/html")
+        if path == "/down.html":
+            return web.Response(status=503, text="Service Unavailable")
         if path == "/private/index.html":
             return web.Response(status=404, text="should never be fetched")
         if path == "/img/banner.jpg":
@@ -88,7 +96,7 @@ def options(port: int, **crawl: object) -> InspectOptions:
         as_of=datetime(2024, 6, 15, tzinfo=timezone.utc),
         fetch=FetchConfig(resolve={(h, 80): ("127.0.0.1", port) for h in (A, B, OLD, EXT)}, offline=True, timeout=5),
         politeness=PolitenessConfig(per_host=4, delay=0.0),
-        crawl=CrawlConfig(retry_delay=0.05, **crawl),  # type: ignore[arg-type]
+        crawl=CrawlConfig(retry_delay=0.05, confirm_delay=0.1, **crawl),  # type: ignore[arg-type]
         capture=False,
     )
 
@@ -156,3 +164,12 @@ async def test_page_limit_stops_the_crawl_and_says_so(world):
     assert s.pages <= 3
     assert s.counters.get("unchecked/page_limit", 0) >= 1
     assert any("page_limit" in n for n in s.notes)
+
+
+async def test_a_briefly_overloaded_page_is_not_dead_but_a_page_that_stays_down_is(world):
+    site, port = world
+    run = await inspect_sites([SiteSpec(url=f"http://{A}/")], options(port))
+    dead = {d.target: d for d in run.sites[0].dead_links}
+    assert f"http://{A}/busy.html" not in dead
+    assert dead[f"http://{A}/down.html"].reason == "http_503"
+    assert site.hits[(A, "GET", "/down.html")] == 3  # first try, retry, confirmation

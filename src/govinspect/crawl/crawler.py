@@ -31,7 +31,7 @@ from govinspect.crawl.urls import (
     link_kind_by_extension,
     normalize_url,
 )
-from govinspect.crawl.verdicts import Verdict, classify, should_retry, text_similarity
+from govinspect.crawl.verdicts import Verdict, classify, is_transient, should_retry, text_similarity
 from govinspect.crawl.worker import AnalysisWorker, WorkerGone
 from govinspect.models import BlockedLink, DeadLink, LinkKind, SiteSpec
 from govinspect.net.client import Fetcher
@@ -58,6 +58,7 @@ class CrawlConfig:
     site_time_limit: float = 4 * 3600.0
     respect_robots: bool = True
     retry_delay: float = 1.0
+    confirm_delay: float = 5.0  # before the last try of a 5xx or timeout
     rate_limit_retries: int = 2
     max_rate_limit_wait: float = 60.0
     workers: int | None = None  # default: derived from per-host concurrency
@@ -244,6 +245,14 @@ class SiteCrawler:
     ) -> FetchResult:
         """Fetch with one retry for failures and bounded waits for rate limiting."""
         result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note=note)
+        return await self._confirm(result, headers=headers, max_body=max_body)
+
+    async def _confirm(
+        self, result: FetchResult, *, headers: dict[str, str] | None = None, max_body: int | None = None
+    ) -> FetchResult:
+        """Retry a failed first answer: bounded waits for 429, one retry for errors, and one
+        more after a longer pause when the failure looks transient (5xx, timeouts)."""
+        url, method = result.url, result.method
         waited = 0.0
         tries = 0
         while result.status == 429 and tries < self.config.rate_limit_retries:
@@ -263,6 +272,12 @@ class SiteCrawler:
             self._count(f"retry/reason/{result.outcome if not result.responded else result.status}")
             await asyncio.sleep(self.config.retry_delay)
             result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="retry")
+            if is_transient(result):
+                # A busy county server answers 503 or times out now and then: one more try,
+                # after a longer pause, before a link is published as dead.
+                self._count("retry/confirm")
+                await asyncio.sleep(self.config.confirm_delay)
+                result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="confirm")
         return result
 
     # ----------------------------------------------------------------- soft-404
@@ -458,9 +473,7 @@ class SiteCrawler:
         if not head.responded:
             # A transport failure does not depend on the method: retry it as it was.
             if should_retry(head):
-                self._count(f"retry/reason/{head.outcome}")
-                await asyncio.sleep(self.config.retry_delay)
-                result = await self._fetch(url, method="HEAD", note="retry")
+                result = await self._confirm(head)
         elif head.status == 429 or should_retry(head) or (
             head.content_type in _HTML_TYPES and link_kind_by_extension(url) != "page"
         ):

@@ -5,8 +5,10 @@ so every request takes two slots: one for its host name and one for the IP addre
 resolves to. Each slot bounds concurrency and spaces request starts by a minimum interval.
 
 Policy (commented because it is a judgement, not a fact):
-- 429/503 or a timeout doubles the host's extra delay (capped), success shrinks it again by a
-  quarter, so a struggling server is given air and a healthy one returns to the base rate.
+- 429, or 5xx/timeouts making up a quarter or more of the host's last 20 answers, double the
+  host's extra delay (capped); success shrinks it again by a quarter, so a struggling server
+  is given air and a healthy one returns to the base rate, while a few permanently broken
+  pages do not slow the whole site.
 - Retry-After (seconds or HTTP date) pauses the whole host until then, capped so one header
   cannot stall a run; a longer request is recorded and the link is reported as rate limited.
 - Safeguard: when at least half of the last 20 answers from a host are server-side errors
@@ -26,6 +28,7 @@ from email.utils import parsedate_to_datetime
 from typing import AsyncIterator
 
 MAX_EXTRA_DELAY = 30.0
+BACKOFF_RATIO = 0.25
 MAX_RETRY_AFTER = 60.0
 SAFEGUARD_WINDOW = 20
 SAFEGUARD_RATIO = 0.5
@@ -139,7 +142,10 @@ class Politeness:
         if outcome in ("dns", "refused", "invalid_url", "blocked_private"):
             return None
         slot.recent.append(strained)
-        if strained:
+        strain_ratio = sum(slot.recent) / len(slot.recent)
+        # Back off when the server says so (429) or when a good share of recent answers show
+        # strain; a few permanently broken pages (a 500 here and there) must not slow a site.
+        if strained and (status == 429 or (len(slot.recent) >= 4 and strain_ratio >= BACKOFF_RATIO)):
             slot.extra_delay = min(MAX_EXTRA_DELAY, max(0.5, slot.extra_delay * 2))
         else:
             slot.extra_delay *= 0.75

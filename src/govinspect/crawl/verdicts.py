@@ -133,6 +133,17 @@ def should_retry(result: FetchResult) -> bool:
 _NOT_FOUND_RE = re.compile("|".join(re.escape(p) for p in SOFT_404_PHRASES))
 
 
+_TRANSIENT_OUTCOMES = frozenset({"timeout", "connect_timeout", "reset"})
+_TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def is_transient(result: FetchResult) -> bool:
+    """Failures that a busy server produces now and then (worth one more, later, try)."""
+    if not result.responded:
+        return result.outcome in _TRANSIENT_OUTCOMES
+    return result.status in _TRANSIENT_STATUSES and not is_challenge(result)
+
+
 def looks_like_not_found(text: str, limit: int = 4000) -> bool:
     """True when the first `limit` characters of visible text read like a 'not found' page."""
     return _NOT_FOUND_RE.search(text, 0, limit) is not None
