@@ -16,9 +16,10 @@ import asyncio
 import secrets
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from govinspect.crawl.pageanalysis import PageAnalysis, analyse_text, not_found_text, visible_text
 from govinspect.crawl.politeness import HostTripped, Politeness
@@ -39,6 +40,7 @@ from govinspect.net.decoding import decode_body
 from govinspect.net.types import FetchResult
 
 CHINA_TZ = timezone(timedelta(hours=8))
+T = TypeVar("T")
 
 # Tags whose in-scope targets are pages to crawl (when they look like HTML).
 _PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta"})
@@ -280,27 +282,40 @@ class SiteCrawler:
                 result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="confirm")
         return result
 
-    # ----------------------------------------------------------------- soft-404
-    async def _host_fingerprint(self, url: str) -> _Fingerprint | None:
-        """The host's answer to a URL that cannot exist, when that answer is HTTP 200."""
+    # ----------------------------------------------------------------- per-origin facts
+    async def _once_per_origin(
+        self, cache: dict[str, asyncio.Future[T]], url: str,
+        compute: Callable[[str], Awaitable[T]], fallback: T,
+    ) -> T:
+        """Compute a fact about `url`'s origin once per run; concurrent askers share the answer.
+
+        `compute` gets the origin as `scheme://host[:port]`; if it fails, `fallback` is kept."""
         scheme, host, port = _split_host_port(url)
         key = f"{scheme}://{host}:{port}"
-        fut = self.ctx.soft404.get(key)
-        if fut is None:
-            fut = asyncio.get_running_loop().create_future()
-            self.ctx.soft404[key] = fut
-            authority = host if port in (80, 443) else f"{host}:{port}"
-            probe = f"{scheme}://{authority}/govinspect-{secrets.token_hex(6)}-nonexistent.html"
-            fp: _Fingerprint | None = None
-            try:
-                res = await self._fetch_retrying(probe, note="soft404-probe")
-                if res.responded and res.status == 200 and res.body:
-                    text, _ = decode_body(res.body, res.header("content-type"))
-                    fp = _Fingerprint(res.final_url, visible_text(text))
-            finally:
-                fut.set_result(fp)
-            return fp
-        return await fut
+        fut = cache.get(key)
+        if fut is not None:
+            return await fut
+        fut = asyncio.get_running_loop().create_future()
+        cache[key] = fut
+        value = fallback
+        try:
+            value = await compute(f"{scheme}://{host if port in (80, 443) else f'{host}:{port}'}")
+        finally:
+            fut.set_result(value)
+        return value
+
+    async def _probe_not_found(self, origin: str) -> _Fingerprint | None:
+        """The host's answer to a URL that cannot exist, when that answer is HTTP 200."""
+        res = await self._fetch_retrying(
+            f"{origin}/govinspect-{secrets.token_hex(6)}-nonexistent.html", note="soft404-probe"
+        )
+        if res.responded and res.status == 200 and res.body:
+            text, _ = decode_body(res.body, res.header("content-type"))
+            return _Fingerprint(res.final_url, visible_text(text))
+        return None
+
+    async def _host_fingerprint(self, url: str) -> _Fingerprint | None:
+        return await self._once_per_origin(self.ctx.soft404, url, self._probe_not_found, None)
 
     async def _is_soft_404(self, result: FetchResult, not_found_text: str | None) -> bool:
         """A 'not found' page that matches the host's answer to a URL that cannot exist."""
@@ -325,24 +340,14 @@ class SiteCrawler:
         return analyse_text(text, encoding, page_url), text
 
     # ----------------------------------------------------------------- robots
+    async def _fetch_robots(self, origin: str) -> RobotsRules:
+        res = await self._fetch(f"{origin}/robots.txt", max_body=512 * 1024, note="robots")
+        return parse_robots(res.status if res.responded else None, res.body, res.content_type)
+
     async def _robots(self, url: str) -> RobotsRules:
         if not self.config.respect_robots:
             return RobotsRules(None, "ignored")
-        scheme, host, port = _split_host_port(url)
-        key = f"{scheme}://{host}:{port}"
-        fut = self.ctx.robots.get(key)
-        if fut is None:
-            fut = asyncio.get_running_loop().create_future()
-            self.ctx.robots[key] = fut
-            authority = host if port in (80, 443) else f"{host}:{port}"
-            rules = RobotsRules(None, "error")
-            try:
-                res = await self._fetch(f"{scheme}://{authority}/robots.txt", max_body=512 * 1024, note="robots")
-                rules = parse_robots(res.status if res.responded else None, res.body, res.content_type)
-            finally:
-                fut.set_result(rules)
-            return rules
-        return await fut
+        return await self._once_per_origin(self.ctx.robots, url, self._fetch_robots, RobotsRules(None, "error"))
 
     # ----------------------------------------------------------------- jobs
     def _outcome(self, result: FetchResult, verdict: Verdict) -> LinkOutcome:
