@@ -69,3 +69,10 @@ def test_missing_sites_file_exits_2(tmp_path):
     proc = run_cli("inspect", "--sites", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path))
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_json_path_in_a_missing_directory_is_refused_before_crawling(tmp_path):
+    proc = run_cli("inspect", "http://www.qingshan.gov.cn/", "--offline", "--json", str(tmp_path / "no" / "r.json"),
+                   "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert "--json" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

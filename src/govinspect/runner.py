@@ -200,6 +200,11 @@ def execute(
     specs: list[SiteSpec], options: InspectOptions, out_dir: Path, *, json_out: str | None, quiet: bool
 ) -> int:
     """Run the engine with progress, write everything, print the summary; return exit status."""
+    if json_out not in (None, "-") and not Path(json_out).parent.is_dir():  # type: ignore[arg-type]
+        from govinspect.cli import UsageError
+
+        # Checked before the run: finding out after an hour of crawling would be cruel.
+        raise UsageError(f"--json {json_out}: directory {Path(json_out).parent} does not exist")  # type: ignore[arg-type]
     console = Console(stderr=True)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
