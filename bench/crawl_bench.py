@@ -1329,6 +1329,9 @@ def render(args, comp: dict | None, mem: dict | None, argv: list[str]) -> str:
 # --------------------------------------------------------------------------- main
 
 
+KEEP_MARKER = "<!-- sections below are kept when crawl_bench.py rewrites this file -->"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -1409,6 +1412,11 @@ def main(argv: list[str] | None = None) -> int:
     text = render(args, comp, mem, argv).replace(str(REPO) + "/", "")
     print(text)
     if not args.no_write:
+        # Sections below the KEEP marker come from other benchmarks: carry them over.
+        if args.results.exists():
+            old = args.results.read_text(encoding="utf-8")
+            if KEEP_MARKER in old:
+                text = text.rstrip("\n") + "\n\n" + old[old.index(KEEP_MARKER):]
         args.results.write_text(text, encoding="utf-8")
         log(f"wrote {args.results}")
     return 0
