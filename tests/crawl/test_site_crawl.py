@@ -173,3 +173,22 @@ async def test_a_briefly_overloaded_page_is_not_dead_but_a_page_that_stays_down_
     assert f"http://{A}/busy.html" not in dead
     assert dead[f"http://{A}/down.html"].reason == "http_503"
     assert site.hits[(A, "GET", "/down.html")] == 3  # first try, retry, confirmation
+
+
+async def test_redirects_to_a_homepage_that_mentions_zhaobudao_are_not_soft_404(aiohttp_server):
+    # A site that sends every unknown URL to its homepage, whose text happens to contain 找不到.
+    home = page("康宁县人民政府", '<p>找不到办事入口？请拨打12345。</p><a href="/index.htm">旧版首页</a><a href="/gone.html">旧链接</a>')
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path == "/":
+            return web.Response(text=home, content_type="text/html")
+        if request.path == "/robots.txt":
+            return web.Response(status=404)
+        raise web.HTTPFound("/")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    server = await aiohttp_server(app)
+    run = await inspect_sites([SiteSpec(url=f"http://{A}/")], options(server.port))
+    assert run.sites[0].status == "inspected"
+    assert [d.target for d in run.sites[0].dead_links if d.reason == "soft_404"] == []

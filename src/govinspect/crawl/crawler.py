@@ -13,6 +13,7 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from array import array
@@ -319,7 +320,9 @@ class SiteCrawler:
 
     async def _is_soft_404(self, result: FetchResult, not_found_text: str | None) -> bool:
         """A 'not found' page that matches the host's answer to a URL that cannot exist."""
-        if not_found_text is None:
+        if not_found_text is None or _is_home_like(result.final_url):
+            # Sites that send unknown URLs to their homepage make every redirect to it look
+            # like the random probe's answer; a homepage is never judged "not found".
             return False
         fp = await self._host_fingerprint(result.final_url)
         if fp is None:
@@ -623,6 +626,16 @@ class SiteCrawler:
         out.links_checked = sum(1 for o in self.outcomes.values() if o.verdict != "unchecked")
         out.counters = dict(sorted(self.counters.items()))
         out.notes = self.notes
+
+
+_HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|main|portal)\.[a-z]{2,5})?$", re.I)
+
+
+def _is_home_like(url: str) -> bool:
+    """Whether a URL is a site root or its index page (/, /index.html, /default.aspx …)."""
+    rest = url.split("://", 1)[-1]
+    path = rest[rest.find("/"):] if "/" in rest else "/"
+    return "?" not in path and _HOME_PATH.match(path) is not None
 
 
 _HOME_REASONS = {
