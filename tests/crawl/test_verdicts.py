@@ -114,3 +114,12 @@ def test_similarity_tells_the_same_error_page_from_an_article():
     article = "青山县人民政府关于做好2024年防汛工作的通知。各乡镇人民政府，县直各单位：" * 20
     assert text_similarity(page, other_url_same_page) > 0.9
     assert text_similarity(page, article) < 0.3
+
+
+def test_incomplete_certificate_chain_is_not_dead_but_an_expired_certificate_is():
+    chain = failure("tls")
+    chain.detail = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)"
+    assert classify(chain).verdict == "unchecked"
+    expired = failure("tls")
+    expired.detail = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)"
+    assert (classify(expired).verdict, classify(expired).reason) == ("dead", "tls")

@@ -54,6 +54,7 @@ class ReplayFetcher:
     async def fetch(
         self, url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
         max_body: int | None = None, read_body: bool = True, timeout: float | None = None,
+        verify_tls: bool = True,
     ) -> FetchResult:
         """The stored answer for (method, url); HEAD and GET stand in for each other."""
         hit = self._index.get((method, url))

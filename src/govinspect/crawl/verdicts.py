@@ -98,6 +98,10 @@ def classify(result: FetchResult) -> Verdict:
     if result.outcome == "blocked_private":
         return Verdict("blocked", "private_address", None, result.detail)
     if not result.responded:
+        if result.outcome == "tls" and "unable to get local issuer certificate" in result.detail:
+            # Usually a server that omits its intermediate certificate: browsers fetch it
+            # themselves (AIA) and open the page, so we cannot call the link dead.
+            return Verdict("unchecked", "tls_chain", None, result.detail)
         reason = _DEAD_OUTCOMES.get(result.outcome)
         if reason is None:
             # An unexpected local failure says nothing about the link; never publish it as dead.

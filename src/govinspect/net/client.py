@@ -397,12 +397,15 @@ class Fetcher:
         max_body: int | None = None,
         read_body: bool = True,
         timeout: float | None = None,
+        verify_tls: bool = True,
     ) -> FetchResult:
         """Fetch `url`, following redirects, and describe what happened; never raises.
 
         `max_body` caps the bytes kept (default `config.max_body`; the decompressed size is
         also capped by `config.max_decompressed`); `read_body=False` returns after the headers;
-        `timeout` overrides `config.timeout` as the total budget for the whole redirect chain.
+        `timeout` overrides `config.timeout` as the total budget for the whole redirect chain;
+        `verify_tls=False` accepts any certificate (used only to see what a browser would show
+        when a server omits its intermediate certificate).
         """
         loop = asyncio.get_running_loop()
         t0 = loop.time()
@@ -411,7 +414,7 @@ class Fetcher:
             url=url, method=method, outcome="error", final_url=url, started_at=time.time()
         )
         try:
-            await self._fetch(result, loop, t0, method, headers, max_body, read_body, timeout)
+            await self._fetch(result, loop, t0, method, headers, max_body, read_body, timeout, verify_tls)
         except Exception as exc:  # noqa: BLE001 - contract: trouble is an outcome, never a raise
             result.outcome, result.detail = classify_exception(exc)
         result.elapsed = loop.time() - t0
@@ -427,6 +430,7 @@ class Fetcher:
         max_body: int | None,
         read_body: bool,
         timeout: float | None,
+        verify_tls: bool = True,
     ) -> None:
         cfg = self.config
         session = self._open()
@@ -468,6 +472,7 @@ class Fetcher:
                     current,
                     headers=hop_headers,
                     allow_redirects=False,
+                    ssl=True if verify_tls else False,
                     timeout=aiohttp.ClientTimeout(
                         total=remaining, sock_connect=min(cfg.connect_timeout, remaining)
                     ),
