@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from govinspect.analyze.dates import published_date
 from govinspect.analyze.links import extract_links
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
 from govinspect.net.decoding import decode_body
@@ -34,12 +35,13 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         else:
             kind = link_kind_by_extension(link.url)
         links.append({"url": link.url, "kind": kind, "hidden": link.hidden, "tag": link.tag, "text": link.text})
+    published, _how = published_date(text, page_url, as_of=as_of.date())
     return {
         "source": source,
         "encoding": encoding,
         "page_type": None,
         "title": page.title,
-        "published": None,
+        "published": published.isoformat() if published else None,
         "items": [],
         "footer": None,
         "letters": [],
