@@ -26,6 +26,7 @@ _STRONG_MARKERS = re.compile(
     rb"safedog|yunsuo_session|jiasule",
     re.IGNORECASE,
 )
+_SCRIPT_TAG = re.compile(rb"<script", re.IGNORECASE)
 _COOKIE_SET = re.compile(rb"document\.cookie\s*=", re.IGNORECASE)
 _RELOAD = re.compile(rb"location\.(?:reload|replace|href\s*=)|window\.location\s*=", re.IGNORECASE)
 
@@ -85,12 +86,12 @@ def is_challenge(result: FetchResult) -> bool:
     # A challenge page is small and script-driven; a real page or error page is text for people.
     if len(body) > (64 * 1024 if result.status != 200 else 16 * 1024):
         return False
-    head = body[:16384]
-    if b"<script" not in head.lower():
+    end = min(len(body), 16384)
+    if _SCRIPT_TAG.search(body, 0, end) is None:
         return False
-    if _STRONG_MARKERS.search(head):
+    if _STRONG_MARKERS.search(body, 0, end):
         return True
-    return bool(_COOKIE_SET.search(head) and _RELOAD.search(head))
+    return bool(_COOKIE_SET.search(body, 0, end) and _RELOAD.search(body, 0, end))
 
 
 def classify(result: FetchResult) -> Verdict:
