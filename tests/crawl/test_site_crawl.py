@@ -192,3 +192,33 @@ async def test_redirects_to_a_homepage_that_mentions_zhaobudao_are_not_soft_404(
     run = await inspect_sites([SiteSpec(url=f"http://{A}/")], options(server.port))
     assert run.sites[0].status == "inspected"
     assert [d.target for d in run.sites[0].dead_links if d.reason == "soft_404"] == []
+
+
+async def test_a_homepage_that_is_only_a_script_redirect_is_followed(aiohttp_server):
+    # Common on county portals: index.html only sends the visitor to the real homepage.
+    shell = """<html><head><meta charset="utf-8"><title>康宁县人民政府</title>
+<script type="text/javascript">window.location.href = "/portal/index.html";</script></head><body></body></html>"""
+    portal = page("康宁县人民政府", '<a href="/zwgk/1.html">通知</a><a href="/zwgk/gone.html">旧通知</a>')
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path == "/":
+            return web.Response(text=shell, content_type="text/html")
+        if request.path == "/portal/index.html" or request.path == "/zwgk/1.html":
+            return web.Response(text=portal, content_type="text/html")
+        return web.Response(status=404, text="404")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    server = await aiohttp_server(app)
+    run = await inspect_sites([SiteSpec(url=f"http://{A}/")], options(server.port))
+    site = run.sites[0]
+    assert site.pages >= 3
+    assert f"http://{A}/zwgk/gone.html" in {d.target for d in site.dead_links}
+
+
+def test_script_redirects_are_found_only_in_scripts():
+    from govinspect.crawl.pageanalysis import js_redirects
+
+    html = """<script>if (isMobile) { location.replace('/m/index.html'); } else { self.location = "/pc/index.html"; }</script>
+<p>请访问 location.href="/not-a-script.html"</p><script>location.reload();</script>"""
+    assert js_redirects(html) == ["/m/index.html", "/pc/index.html"]

@@ -44,7 +44,7 @@ CHINA_TZ = timezone(timedelta(hours=8))
 T = TypeVar("T")
 
 # Tags whose in-scope targets are pages to crawl (when they look like HTML).
-_PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta"})
+_PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta", "script-redirect"})
 _IMAGE_TAGS = frozenset({"img"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHECK_MAX_BODY = 64 * 1024

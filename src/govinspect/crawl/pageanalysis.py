@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from govinspect.analyze.links import extract_links
+from govinspect.crawl.urls import join_url
 from govinspect.crawl.verdicts import looks_like_not_found
 from govinspect.net.decoding import decode_body
 
@@ -63,10 +64,40 @@ def analyse_text(text: str, encoding: str, page_url: str) -> PageAnalysis:
         failed = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
         return failed._replace(encoding=encoding, not_found_text=not_found)
     links = page.links
-    return PageAnalysis(
-        encoding, page.title, [k.url for k in links], [k.tag for k in links], [k.text for k in links],
-        [k.hidden for k in links], not_found,
-    )
+    urls, tags = [k.url for k in links], [k.tag for k in links]
+    texts, hidden = [k.text for k in links], [k.hidden for k in links]
+    if len(urls) < JS_REDIRECT_MAX_LINKS:
+        # Many government homepages are a bare script that sends the visitor on
+        # (`window.location.href = "/col/col1/index.html"`): follow it like a meta refresh.
+        for target in js_redirects(text):
+            url = join_url(page.base_url, target)
+            if url is not None and url not in urls:
+                urls.append(url)
+                tags.append("script-redirect")
+                texts.append("")
+                hidden.append(False)
+    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found)
+
+
+# Only pages with this few links are searched for script redirects: a full page's scripts
+# (menus, statistics) are not navigation a visitor is sent through.
+JS_REDIRECT_MAX_LINKS = 5
+_JS_REDIRECT = re.compile(
+    r"""(?:window\.|self\.|top\.|document\.|parent\.)?location(?:\.href)?\s*=\s*["']([^"'\s]{1,500})["']"""
+    r"""|location\.(?:replace|assign)\(\s*["']([^"'\s]{1,500})["']\s*\)""",
+    re.I,
+)
+
+
+def js_redirects(html: str) -> list[str]:
+    """Targets of `location = "…"` / `location.replace("…")` in the page's inline scripts."""
+    out: list[str] = []
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", html[:100_000], re.S | re.I):
+        for m in _JS_REDIRECT.finditer(script):
+            target = m.group(1) or m.group(2)
+            if target and not target.lower().startswith(("javascript:", "#")) and target not in out:
+                out.append(target)
+    return out
 
 
 def pack(analysis: PageAnalysis) -> tuple[object, ...]:
