@@ -49,6 +49,8 @@ _IMAGE_TAGS = frozenset({"img"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHECK_MAX_BODY = 64 * 1024
 _INCOMPLETE_CHAIN = "unable to get local issuer certificate"
+_SHELL_TAGS = frozenset({"meta", "script-redirect", "frame"})
+SHELL_MAX_LINKS = 5
 MAX_SOURCES_KEPT = 10
 
 
@@ -199,6 +201,7 @@ class SiteCrawler:
         self.scheduled_pages = 0
         self.scheduled_links = 0
         self.home_id = self._intern(home, "a", "")
+        self.home_ids = {self.home_id}  # the homepage, and what a shell homepage leads to
         self._deadline = 0.0
 
     # ----------------------------------------------------------------- bookkeeping
@@ -415,12 +418,19 @@ class SiteCrawler:
         if self.on_page is not None and html is not None:
             self.on_page(
                 PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,
-                           _now_iso(result.started_at or None), uid == self.home_id)
+                           _now_iso(result.started_at or None), uid in self.home_ids)
             )
         if depth >= self.config.max_depth:
             self._count("limit/depth")
             return
         self._discover(uid, analysis, depth)
+        if uid in self.home_ids and len(analysis.urls) < SHELL_MAX_LINKS:
+            # A homepage that is only a shell (a refresh, a script redirect or a frameset)
+            # shows the visitor the page it leads to: that page's links are homepage links.
+            for target, tag in zip(analysis.urls, analysis.tags):
+                tid = self.ids.get(target)
+                if tag in _SHELL_TAGS and tid is not None and self.scope.contains(target):
+                    self.home_ids.add(tid)
 
     def _discover(self, uid: int, page: PageAnalysis, depth: int) -> None:
         """Record the page's links in the graph and schedule the targets not seen before."""
@@ -594,7 +604,7 @@ class SiteCrawler:
             if t not in bad:
                 continue
             counts[t] = counts.get(t, 0) + 1
-            if s == self.home_id:
+            if s in self.home_ids:
                 from_home.add(t)
             lst = sources.setdefault(t, [])
             if len(lst) < MAX_SOURCES_KEPT:
@@ -605,7 +615,7 @@ class SiteCrawler:
             if not srcs:
                 continue  # only reached through a redirect of another link
             scope = "home" if tid in from_home else "other"
-            first = self.home_id if scope == "home" else srcs[0]
+            first = next((x for x in srcs if x in self.home_ids), srcs[0]) if scope == "home" else srcs[0]
             src_urls = [self.urls[s] for s in ([first] + [s for s in srcs if s != first])][:MAX_SOURCES_KEPT]
             if o.verdict == "dead":
                 out.dead_links.append(
