@@ -51,6 +51,11 @@ MAX_ITEM_LINKS = 6  # an item with more links is a box of links (a layout cell),
 MAX_ITEM_CHARS = 400  # … or a paragraph of prose
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "option", "select", "br", "img", "input", "head"})
 _HIDE_DEPTH = 4
+# Stacked tables, forms and page regions are layout, never the entries of a list.
+_LAYOUT_TAGS = frozenset(
+    {"table", "tbody", "thead", "tfoot", "form", "center", "frameset", "header", "footer", "nav", "main", "aside"}
+)
+_ENTRY_TAGS = frozenset({"li", "tr", "dd", "div", "p", "article"})  # what a lone entry can be
 _LIST_CONTAINERS = frozenset({"ul", "ol", "tbody", "table", "dl"})
 _CUT_RE = re.compile(r"(?:…|\.\.\.|。。。|\.\.)\s*$")
 _MORE_STRIP = " \t\r\n»>》›+.…:：[]【】()（）"
@@ -169,7 +174,7 @@ def _candidate_runs(root: LexborNode) -> list[_Run]:
             continue
         groups: dict[tuple[str, str], list[LexborNode]] = {}
         for child in _elements(parent):
-            if child.tag in _SKIP_TAGS:
+            if child.tag in _SKIP_TAGS or child.tag in _LAYOUT_TAGS:
                 continue
             groups.setdefault(_key(child), []).append(child)
         # A list element may hold one entry (a column with one document); so may any element
@@ -183,7 +188,7 @@ def _candidate_runs(root: LexborNode) -> list[_Run]:
                 links = _links(m)
                 if links:
                     linked.append((m, links))
-            if len(linked) < (1 if single_ok and members[0].tag != "a" else 2):
+            if len(linked) < (1 if single_ok and members[0].tag in _ENTRY_TAGS else 2):
                 continue
             # Layout cells (many links or long text per member) are not list entries.
             if sum(len(ls) for _, ls in linked) > MAX_ITEM_LINKS * len(linked):
@@ -192,8 +197,8 @@ def _candidate_runs(root: LexborNode) -> list[_Run]:
     # Innermost wins: drop runs whose members contain members of another run.
     has_inner: set[int] = set()
     for run in runs:
-        if len(run.linked) < 2:
-            continue  # a lone entry does not make its ancestors layout
+        if len(run.linked) < 2 or run.linked[0][0].tag == "a":
+            continue  # a lone entry, or an entry's own links (标题 附件 详细), is no inner list
         for m, _ in run.linked:
             p = m.parent
             while p is not None and p.tag != "html":
@@ -203,7 +208,21 @@ def _candidate_runs(root: LexborNode) -> list[_Run]:
                 has_inner.add(pid)
                 p = p.parent
     # Majority, not any: a pager row (下一页 尾页) at the end of a table of entries holds a run.
-    return [r for r in runs if 2 * sum(m.mem_id in has_inner for m, _ in r.linked) < len(r.linked)]
+    kept = [r for r in runs if 2 * sum(m.mem_id in has_inner for m, _ in r.linked) < len(r.linked)]
+    # The links of one entry (<li><a>标题</a> <a>附件</a> <a>详细</a></li>) are not a list.
+    entry_ids = {m.mem_id for r in kept if r.linked[0][0].tag != "a" for m, _ in r.linked}
+    return [r for r in kept if r.linked[0][0].tag != "a" or not _within(r.container, entry_ids)]
+
+
+def _within(node: LexborNode, ids: set[int], depth: int = 3) -> bool:
+    cur: LexborNode | None = node
+    for _ in range(depth):
+        if cur is None:
+            return False
+        if cur.mem_id in ids:
+            return True
+        cur = cur.parent
+    return False
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -403,6 +422,11 @@ def _more_in(node: LexborNode, base: str) -> str | None:
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "dt"})
 
 
+def _has_date(text: str) -> bool:
+    """Today's-date widgets (2024年06月15日 星期六) sit where titles sit; they are not titles."""
+    return bool(find_dates(text, as_of=date.max.replace(year=9998)))
+
+
 def _heading_and_more(run: _Run, linked_ids: set[int], base: str) -> tuple[str, str | None]:
     """Nearest heading text and 更多 link: title rows of the run, then earlier siblings upward."""
     heading = ""
@@ -431,14 +455,16 @@ def _heading_and_more(run: _Run, linked_ids: set[int], base: str) -> tuple[str, 
         while sib is not None and seen < 3:
             if sib.tag == "-text":
                 t = (sib.text() or "").strip()
-                if t and not heading and len(t) <= 20:
+                if t and not heading and len(t) <= 20 and not _has_date(t):
                     heading = t.rstrip("：:")
             elif sib.tag and sib.tag[0] != "-":
                 seen += 1
-                more = more or _more_in(sib, base)
-                if not heading and len(_links(sib)) <= 1:  # a menu next to the list is no title
+                n_links = len(_links(sib))
+                if n_links <= 2:  # a title bar holds a 更多 link at most; a menu is no title
+                    more = more or _more_in(sib, base)
+                if not heading and n_links <= 1:
                     text = _short_text(sib)
-                    if text and (sib.tag in _HEADING_TAGS or len(text) <= 20):
+                    if text and (sib.tag in _HEADING_TAGS or len(text) <= 20) and not _has_date(text):
                         heading = text
             if heading and more:
                 return heading, more
@@ -496,7 +522,8 @@ def extract_list_blocks(html: str, page_url: str, *, as_of: date) -> list[ListBl
     for run in _candidate_runs(root):
         date_col = _date_column(run) if run.linked[0][0].tag == "tr" else None
         raws = [r for m, ls in run.linked if (r := _item(m, ls, base, as_of, date_col)) is not None]
-        if len(raws) >= 2:  # a pager row closing a table of entries is not an entry
+        if any(r.date is not None or r.month_day is not None for r in raws):
+            # A pager row closing a table of dated entries is not an entry (a menu's 首页 is).
             raws = [r for r in raws if r.title not in pager] or raws
         dated = sum(1 for r in raws if r.date is not None or r.month_day is not None)
         # ≥ 3 entries, or 2 dated ones, or the single dated entry of a real list element.
