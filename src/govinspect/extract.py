@@ -16,6 +16,8 @@ from typing import Any
 
 from govinspect.analyze.dates import published_date
 from govinspect.analyze.links import extract_links
+from govinspect.analyze.listitems import extract_list_blocks
+from govinspect.analyze.pagetype import classify_page
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
 from govinspect.net.decoding import decode_body
 
@@ -36,13 +38,20 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
             kind = link_kind_by_extension(link.url)
         links.append({"url": link.url, "kind": kind, "hidden": link.hidden, "tag": link.tag, "text": link.text})
     published, _how = published_date(text, page_url, as_of=as_of.date())
+    blocks = extract_list_blocks(text, page_url, as_of=as_of.date())
+    page_type = classify_page(text, page_url, as_of=as_of.date(), blocks=blocks)
+    items = [
+        {"title": i.title, "url": i.url, "date": i.date.isoformat() if i.date else None}
+        for b in blocks if b.role == "main" for i in b.items
+    ]
     return {
         "source": source,
         "encoding": encoding,
-        "page_type": None,
+        "page_type": page_type.kind,
+        "page_type_reasons": page_type.reasons,
         "title": page.title,
         "published": published.isoformat() if published else None,
-        "items": [],
+        "items": items,
         "footer": None,
         "letters": [],
         "guide": None,
