@@ -1,0 +1,470 @@
+"""Columns (栏目): name → category rules, and the column signals a single page carries.
+
+Half the vetoes of the national indicator set ask when a column was last updated, and the
+answer depends on what kind of column it is: 动态要闻 must move within 14 days, 通知公告 and
+政策文件 within 6 months, "columns that should be updated" (人事, 规划计划, 财政预决算 …) within
+a year, while 机构职能 or 领导信箱 have no date window at all. This module holds two pieces:
+
+- `ColumnRules` — the inspector-editable rules of `data/columns.yaml`: ordered name rules
+  (first match wins, so specific names precede broad ones) and a window in days per category.
+  `categorize` also applies a site's registry overrides (by column name or URL).
+- `column_signals` — what one page says about the column it belongs to and the columns of the
+  site: the breadcrumb (当前位置：首页 > 政务公开 > 通知公告), the `ColumnName` meta tag, the
+  main navigation menu and a left-side column menu. Crawl-level discovery (channel pages,
+  homepage blocks with 更多 links, pagination) builds on these signals elsewhere.
+
+Pages are parsed once: pass an already-parsed `tree` to `column_signals` to share a parse.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from govinspect.analyze.links import _style_hides
+from govinspect.crawl.urls import join_url, normalize_url
+
+__all__ = [
+    "CATEGORIES",
+    "ColumnRules",
+    "ColumnSignals",
+    "column_signals",
+    "load_column_rules",
+    "normalize_column_name",
+]
+
+# The categories the checks know about; the YAML must define windows for exactly these.
+CATEGORIES = ("news", "notice", "policy", "should_update", "static", "interaction", "service", "other")
+
+# Decoration that sites wrap around column names (【通知公告】, ·工作动态, 政策文件>>, 更多).
+_NAME_STRIP_RE = re.compile(r"[\s\u3000【】\[\]《》<>»«›‹·•●■◆▪|:：\"'“”]+|更多|more", re.IGNORECASE)
+
+
+def normalize_column_name(name: str) -> str:
+    """`name` without whitespace and decoration, so 【 通知 公告 】>> compares as 通知公告."""
+    return _NAME_STRIP_RE.sub("", html_lib.unescape(name or ""))
+
+
+@dataclass(frozen=True)
+class _Rule:
+    category: str
+    contains: tuple[str, ...]
+    regex: tuple[re.Pattern[str], ...]
+
+    def matches(self, name: str) -> bool:
+        return any(w in name for w in self.contains) or any(rx.search(name) for rx in self.regex)
+
+
+def _url_key(url: str) -> str:
+    """A URL compared for overrides: normalised, directory index pages equal to the directory."""
+    norm = normalize_url(url.strip()) or url.strip()
+    return re.sub(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", "/", norm, flags=re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColumnRules:
+    """Name → category rules and per-category windows (see `data/columns.yaml`)."""
+
+    rules: tuple[_Rule, ...]
+    windows: tuple[tuple[str, int | None], ...]  # (category, days) — a tuple keeps it hashable
+    default: str = "other"
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Every category the rules know, in file order."""
+        return tuple(c for c, _ in self.windows)
+
+    def categorize(
+        self,
+        name: str,
+        *,
+        url: str | None = None,
+        overrides: Mapping[str, str] | None = None,
+    ) -> str:
+        """The category of a column called `name` (optionally at `url`).
+
+        `overrides` comes from a site's registry entry: keys are column names or column URLs,
+        values categories. A URL key (starting with http:// or https://, any case) matches `url` after
+        normalisation, with `.../index.html` equal to `.../`; a name key matches the normalised
+        name exactly. URL keys win over name keys — two columns may share a name (工作动态 of
+        two departments), never a URL. An unknown category in an override raises ValueError so
+        a typo in the registry does not silently disable a check.
+        """
+        norm = normalize_column_name(name)
+        if overrides:
+            by_url: str | None = None
+            by_name: str | None = None
+            want_url = _url_key(url) if url else None
+            for key, category in overrides.items():
+                if key[:8].lower().startswith(("http://", "https://")):
+                    if want_url is not None and _url_key(key) == want_url:
+                        by_url = category
+                elif normalize_column_name(key) == norm and norm:
+                    by_name = category
+            chosen = by_url or by_name
+            if chosen is not None:
+                if chosen not in self.categories:
+                    raise ValueError(
+                        f"override category {chosen!r} for column {name!r} is not one of {self.categories}"
+                    )
+                return chosen
+        if not norm:
+            return self.default
+        for rule in self.rules:
+            if rule.matches(norm):
+                return rule.category
+        return self.default
+
+    def window_days(self, category: str) -> int | None:
+        """Days before T within which a column of `category` must have an item; None = no duty.
+
+        Raises KeyError for a category the rules do not define.
+        """
+        for cat, days in self.windows:
+            if cat == category:
+                return days
+        raise KeyError(category)
+
+
+def _rules_from_data(data: Mapping[str, Any]) -> ColumnRules:
+    cats = data.get("categories") or {}
+    windows: list[tuple[str, int | None]] = []
+    for cat in CATEGORIES:
+        if cat not in cats:
+            raise ValueError(f"columns rules: category {cat!r} missing")
+        days = (cats[cat] or {}).get("window_days")
+        windows.append((cat, int(days) if days is not None else None))
+    for cat in cats:
+        if cat not in CATEGORIES:
+            raise ValueError(f"columns rules: unknown category {cat!r}")
+    rules: list[_Rule] = []
+    for i, entry in enumerate(data.get("rules") or []):
+        cat = entry.get("category")
+        if cat not in CATEGORIES:
+            raise ValueError(f"columns rules: rule {i} has unknown category {cat!r}")
+        contains = tuple(normalize_column_name(str(w)) for w in entry.get("contains") or [])
+        regex = tuple(re.compile(str(r)) for r in entry.get("regex") or [])
+        rules.append(_Rule(cat, tuple(w for w in contains if w), regex))
+    default = data.get("default", "other")
+    if default not in CATEGORIES:
+        raise ValueError(f"columns rules: unknown default {default!r}")
+    return ColumnRules(tuple(rules), tuple(windows), default)
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> ColumnRules:
+    text = resources.files("govinspect.data").joinpath("columns.yaml").read_text("utf-8")
+    return _rules_from_data(yaml.safe_load(text))
+
+
+def load_column_rules(path: Path | None = None) -> ColumnRules:
+    """The column rules of `path`, or of the packaged `data/columns.yaml` (cached) when None."""
+    if path is None:
+        return _default_rules()
+    return _rules_from_data(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+# --- page signals ----------------------------------------------------------------------------
+
+
+@dataclass
+class ColumnSignals:
+    """What one page says about its column and the site's columns."""
+
+    breadcrumb: list[tuple[str, str | None]] = field(default_factory=list)  # (name, absolute URL)
+    column_name: str | None = None  # <meta name="ColumnName">
+    column_url_hint: str | None = None  # the last linked breadcrumb entry other than 首页
+    nav: list[tuple[str, str]] = field(default_factory=list)  # first-level main menu entries
+    sub_nav: list[tuple[str, str]] = field(default_factory=list)  # left-side column menu
+
+
+# 当前位置： 您现在的位置： 您当前的位置： 所在位置： 您的位置： 当前的位置 位置：
+_CRUMB_LABEL_RE = re.compile(
+    r"^\s*(?:(?:您(?:现在|当前|目前)?(?:所在)?的?|当前的?|所在的?|现在的?)位置|位置(?=\s*[:：]))\s*[:：]?\s*"
+)
+# Separators: > >> » › → / - | and their entity-escaped forms (double-escaped &amp;gt; shows
+# as the text "&gt;"; html.unescape runs first). "-" and "/" between spaces, alone, or
+# a name such as 2024-2025 is not split; between two Han characters (首页/政务公开) they are.
+_CRUMB_SEP_RE = re.compile(
+    r"\s*(?:>+|»+|›+|→|＞+|〉|\|)\s*|\s+[-/—－]\s+|^\s*[-/—－]\s*$"
+    r"|(?<=[\u4e00-\u9fff])[-/—－](?=[\u4e00-\u9fff])"
+)
+# class/id words of breadcrumb containers (TRS position, Hanweb bt_position, dqwz = 当前位置).
+_CRUMB_CLASS_RE = re.compile(r"position|location|crumb|weizhi|dqwz|curmb|lujing|bread", re.IGNORECASE)
+_CRUMB_MAX_CHARS = 200  # a container longer than this is a page region, not a breadcrumb
+_HOME_NAMES = frozenset({"首页", "网站首页", "主页", "home", "Home", "HOME"})
+
+_NAV_CLASS_RE = re.compile(r"nav|menu|daohang", re.IGNORECASE)
+_SUBNAV_CLASS_RE = re.compile(
+    r"sub-?nav|sub_nav|sub-?menu|sub_menu|left-?nav|left_nav|left-?menu|left_menu|side-?nav|side_nav|"
+    r"side-?menu|side_menu|lmdh|leftlm|left_lm|zlm|col-?nav|column-?nav|column_nav",
+    re.IGNORECASE,
+)
+# A main menu is none of these, even when its class says nav/menu.
+_NOT_MAIN_RE = re.compile(
+    r"sub|left|side|crumb|foot|bottom|position|location|path|top-?nav|topnav|toolbar", re.IGNORECASE
+)
+_NAV_MIN, _NAV_MAX = 3, 30
+_NAV_TEXT_MAX = 20
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _names(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def _hidden(node: LexborNode, depth: int = 2) -> bool:
+    cur: LexborNode | None = node
+    for _ in range(depth + 1):
+        if cur is None or cur.tag in ("body", "html"):
+            return False
+        attrs = cur.attributes
+        if "hidden" in attrs:
+            return True
+        style = attrs.get("style")
+        if style and _style_hides(style):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _anchor_text(a: LexborNode) -> str:
+    text = _collapse(a.text(deep=True))
+    if not text:
+        text = _collapse(a.attributes.get("title") or "")
+    if not text:
+        img = a.css_first("img[alt]")
+        text = _collapse(img.attributes.get("alt") or "") if img is not None else ""
+    return text
+
+
+def _inside(node: LexborNode, tag: str) -> bool:
+    cur = node.parent
+    while cur is not None:
+        if cur.tag == tag:
+            return True
+        cur = cur.parent
+    return False
+
+
+# --- breadcrumb ------------------------------------------------------------------------------
+
+
+def _walk(node: LexborNode) -> Iterator[LexborNode]:
+    """Text nodes and <a> elements under `node` in document order (an <a> is not entered)."""
+    child = node.child
+    while child is not None:
+        tag = child.tag or ""
+        if tag == "-text" or tag == "a":
+            yield child
+        elif tag and tag[0] != "-" and tag not in ("script", "style", "noscript", "select", "option"):
+            yield from _walk(child)
+        child = child.next
+
+
+def _split_text(text: str) -> list[str]:
+    parts = _CRUMB_SEP_RE.split(html_lib.unescape(text))
+    return [p for p in (_collapse(x).strip(" :：") for x in parts) if p]
+
+
+def _crumbs_from(container: LexborNode, base: str, start_after: int | None) -> list[tuple[str, str | None]]:
+    """Breadcrumb entries under `container`, after the text node `start_after` (its label cut)."""
+    out: list[tuple[str, str | None]] = []
+    started = start_after is None
+    for node in _walk(container):
+        if not started:
+            if node.mem_id == start_after:
+                started = True
+                rest = _CRUMB_LABEL_RE.sub("", node.text() or "", count=1)
+                out.extend((t, None) for t in _split_text(rest))
+            continue
+        if node.tag == "a":
+            text = _anchor_text(node)
+            clean = _split_text(text)  # <a>首页 ></a>: the separator inside the link
+            if not clean:
+                continue
+            href = node.attributes.get("href") or ""
+            url = join_url(base, href) if href else None
+            out.append((" ".join(clean), url))
+        else:
+            out.extend((t, None) for t in _split_text(node.text() or ""))
+    return out
+
+
+def _breadcrumb(root: LexborNode, base: str) -> list[tuple[str, str | None]]:
+    # 1. A position label (当前位置：) — the most reliable signal; its element, or up to two
+    #    ancestors when the label sits alone in its own cell/span.
+    for node in root.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = node.text() or ""
+        if "位置" not in text or not _CRUMB_LABEL_RE.match(text):
+            continue
+        container = node.parent
+        for _ in range(3):
+            if container is None or container.tag in ("body", "html"):
+                break
+            if len(_collapse(container.text(deep=True))) > _CRUMB_MAX_CHARS:
+                break
+            crumbs = _crumbs_from(container, base, node.mem_id)
+            if crumbs:
+                return crumbs
+            container = container.parent
+    # 2. A container whose class/id names a breadcrumb, without a label.
+    for node in root.css("[class],[id]"):
+        if not _CRUMB_CLASS_RE.search(_names(node)):
+            continue
+        if len(_collapse(node.text(deep=True))) > _CRUMB_MAX_CHARS:
+            continue
+        crumbs = _crumbs_from(node, base, None)
+        if len(crumbs) >= 2 and any(u for _, u in crumbs):
+            return crumbs
+    return []
+
+
+# --- menus -----------------------------------------------------------------------------------
+
+
+def _menu_entries(node: LexborNode, base: str) -> list[tuple[str, str]]:
+    """First-level entries of a menu: the first link of each top-level <li>, else its links.
+
+    Drop-down sub-menus (`li > ul`) are second-level and skipped.
+    """
+    links: list[LexborNode] = []
+    top = None
+    for ul in node.css("ul, ol"):
+        lis = [c for c in _children(ul) if c.tag == "li" and c.css_first("a[href]") is not None]
+        if len(lis) >= 2:
+            top = lis
+            break
+    if top is not None:
+        for li in top:
+            a = li.css_first("a[href]")
+            if a is not None:
+                links.append(a)
+    else:
+        links = [a for a in node.css("a[href]") if not _inside_list(a, node)]
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for a in links:
+        text = _anchor_text(a)
+        if not text or len(text) > _NAV_TEXT_MAX:
+            continue
+        url = join_url(base, a.attributes.get("href") or "")
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        out.append((text, url))
+    return out
+
+
+def _children(node: LexborNode) -> Iterator[LexborNode]:
+    child = node.child
+    while child is not None:
+        if child.tag and child.tag[0] != "-":
+            yield child
+        child = child.next
+
+
+def _inside_list(a: LexborNode, stop: LexborNode) -> bool:
+    cur = a.parent
+    while cur is not None and cur.mem_id != stop.mem_id:
+        if cur.tag in ("ul", "ol"):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _within_ids(node: LexborNode, ids: set[int]) -> bool:
+    cur: LexborNode | None = node
+    while cur is not None:
+        if cur.mem_id in ids:
+            return True
+        cur = cur.parent
+    return False
+
+
+def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], LexborNode | None]:
+    """The first menu-like element (nav tag or nav/menu class/id) with 3–30 first-level links."""
+    for node in root.css("nav, [class], [id]"):
+        names = _names(node)
+        if node.tag != "nav" and not _NAV_CLASS_RE.search(names):
+            continue
+        if _NOT_MAIN_RE.search(names) or _inside(node, "footer") or _hidden(node):
+            continue
+        entries = _menu_entries(node, base)
+        if _NAV_MIN <= len(entries) <= _NAV_MAX:
+            return entries, node
+    # Fallback: a list of links inside <header> (sites with an unnamed menu in the header).
+    header = root.css_first("header")
+    if header is not None:
+        entries = _menu_entries(header, base)
+        if _NAV_MIN <= len(entries) <= _NAV_MAX:
+            return entries, header
+    return [], None
+
+
+def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple[str, str]]:
+    """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu."""
+    skip = {main.mem_id} if main is not None else set()
+    for node in root.css("aside, [class], [id]"):
+        if node.tag != "aside" and not _SUBNAV_CLASS_RE.search(_names(node)):
+            continue
+        if skip and _within_ids(node, skip):
+            continue  # the drop-down of a main menu entry, not a column menu
+        if _hidden(node) or _inside(node, "footer"):
+            continue
+        entries = _menu_entries(node, base)
+        if len(entries) >= 2:
+            return entries
+    return []
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def column_signals(html: str, page_url: str, *, tree: LexborHTMLParser | None = None) -> ColumnSignals:
+    """Breadcrumb, ColumnName meta, main menu and left column menu of one page.
+
+    `page_url` resolves relative links (after `<base href>`). Pass `tree` when the caller has
+    already parsed `html` (the page is then not parsed again and `html` is not read).
+    `column_url_hint` is the URL of the last linked breadcrumb entry that is not 首页 — on a
+    list page the column itself, on an article page the column holding it.
+    """
+    if tree is None:
+        tree = LexborHTMLParser(html)
+    base = page_url
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        base = join_url(page_url, base_node.attributes.get("href") or "") or page_url
+    signals = ColumnSignals()
+    for meta in tree.css("meta[name]"):
+        if (meta.attributes.get("name") or "").strip().lower() == "columnname":
+            content = _collapse(meta.attributes.get("content") or "")
+            if content:
+                signals.column_name = content
+                break
+    root = tree.body or tree.root
+    if root is None:
+        return signals
+    signals.breadcrumb = _breadcrumb(root, base)
+    for name, url in reversed(signals.breadcrumb):
+        if url is not None and name not in _HOME_NAMES:
+            signals.column_url_hint = url
+            break
+    signals.nav, main = _main_nav(root, base)
+    signals.sub_nav = _sub_nav(root, base, main)
+    return signals
