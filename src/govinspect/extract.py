@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 from govinspect.analyze.dates import published_date
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.listitems import extract_list_blocks
@@ -25,7 +27,8 @@ from govinspect.net.decoding import decode_body
 def analyse_page(source: str, body: bytes, content_type: str | None, page_url: str, as_of: datetime) -> dict[str, Any]:
     """The analyser's view of one page as a JSON-ready dict (the contract's extract object)."""
     text, encoding = decode_body(body, content_type)
-    page = extract_links(text, page_url)
+    tree = LexborHTMLParser(text)  # parsed once, shared (read-only) by every analyser below
+    page = extract_links(text, page_url, tree=tree)
     home_host = page_url.split("://", 1)[-1].split("/", 1)[0]
     links = []
     for link in page.links:
@@ -37,9 +40,9 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         else:
             kind = link_kind_by_extension(link.url)
         links.append({"url": link.url, "kind": kind, "hidden": link.hidden, "tag": link.tag, "text": link.text})
-    published, _how = published_date(text, page_url, as_of=as_of.date())
-    blocks = extract_list_blocks(text, page_url, as_of=as_of.date())
-    page_type = classify_page(text, page_url, as_of=as_of.date(), blocks=blocks)
+    published, _how = published_date(text, page_url, as_of=as_of.date(), tree=tree)
+    blocks = extract_list_blocks(text, page_url, as_of=as_of.date(), tree=tree)
+    page_type = classify_page(text, page_url, as_of=as_of.date(), blocks=blocks, tree=tree)
     items = [
         {"title": i.title, "url": i.url, "date": i.date.isoformat() if i.date else None}
         for b in blocks if b.role == "main" for i in b.items

@@ -31,7 +31,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
     "DateMatch",
@@ -312,23 +312,92 @@ def _is_rejected(norm: str, start: int, end: int) -> bool:
     return any(after.startswith(w) for w in words["weekday_markers"])
 
 
+# Elements whose content a reader never sees. The tree is shared with other analysers, so they
+# are skipped, never removed from it.
+_UNSEEN = frozenset({"script", "style", "noscript", "template"})
+
+
+def _unseen(node: LexborNode, unseen: frozenset[str] = _UNSEEN) -> bool:
+    """Whether `node` sits inside a script/style/noscript/template element (tags of `unseen`)."""
+    cur = node.parent
+    while cur is not None:
+        if cur.tag in unseen:
+            return True
+        cur = cur.parent
+    return False
+
+
+_UNSEEN_SELECTOR = "script, style, noscript, template"
+_UNSEEN_IN_SCRIPT = frozenset({"style", "noscript", "template"})  # what _script_date skips
+
+
+def _seen_text(node: LexborNode, separator: str = "", unseen: frozenset[str] = _UNSEEN) -> str:
+    """`node.text(deep=True, separator=...)` as if every descendant element whose tag is in
+    `unseen` had been removed (the tree is not changed).
+
+    Subtrees without such elements are read by Lexbor in one call, the rest is walked.
+    """
+    root_id = node.mem_id
+    hidden = [n for n in node.css(_UNSEEN_SELECTOR) if n.tag in unseen and n.mem_id != root_id]
+    if not hidden:
+        return node.text(deep=True, separator=separator)
+    # Elements holding an unseen element somewhere below them, up to `node`.
+    dirty: set[int] = set()
+    for h in hidden:
+        cur = h.parent
+        while cur is not None:
+            mem_id = cur.mem_id
+            if mem_id in dirty:
+                break
+            dirty.add(mem_id)
+            if mem_id == root_id:
+                break
+            cur = cur.parent
+    parts: list[str] = []
+    stack: list[LexborNode | None] = [node.child]
+    while stack:
+        cur = stack.pop()
+        if cur is None:
+            continue
+        stack.append(cur.next)
+        tag = cur.tag or ""
+        if tag == "-text":
+            parts.append(cur.text(deep=False))
+        elif tag in unseen or tag[:1] == "-":
+            continue
+        elif cur.mem_id in dirty:
+            stack.append(cur.child)
+        else:
+            text = cur.text(deep=True, separator=separator)
+            if text:
+                parts.append(text)
+            else:  # no text at all, or only empty text nodes (each still a part)
+                parts.extend(n.text(deep=False) for n in cur.traverse(include_text=True) if n.tag == "-text")
+    return separator.join(parts)
+
+
 def _visible_text(tree: LexborHTMLParser) -> str:
-    """Body text without scripts/styles, nodes separated by newlines (one parse, no copy)."""
+    """Body text without scripts/styles, text nodes separated by newlines (the tree is not changed)."""
     body = tree.body
     if body is None:
         return ""
-    return body.text(separator="\n", deep=True)
+    return _seen_text(body, "\n")
 
 
 def _flag(d: date, how: str, as_of: date) -> tuple[date, str]:
     return (d, how + ":future") if d > as_of + timedelta(days=1) else (d, how)
 
 
-def _meta_date(tree: LexborHTMLParser, keys: list[str], as_of: date) -> tuple[date, str] | None:
-    """The most preferred <meta> of `keys` holding a full date."""
+def _meta_date(
+    tree: LexborHTMLParser, keys: list[str], as_of: date, *, seen_only: bool = False
+) -> tuple[date, str] | None:
+    """The most preferred <meta> of `keys` holding a full date (with `seen_only`, not in a
+    noscript/template element)."""
     rank = {k: i for i, k in enumerate(keys)}
     best: tuple[int, date, str] | None = None
     for node in tree.css("meta"):
+        if seen_only and _unseen(node):
+            continue
         attrs = node.attributes
         content = attrs.get("content")
         if not content:
@@ -381,12 +450,13 @@ def _label_date(text: str, as_of: date) -> tuple[date, str] | None:
 def _title_spans(text: str, tree: LexborHTMLParser) -> tuple[list[tuple[int, int]], list[str]]:
     """Where the article title sits in the visible text: the <h1>s, else the page <title>'s
     longest part (titles read "article - column - site")."""
-    titles = [h.text(deep=True).strip() for h in tree.css("h1")]
+    titles = [_seen_text(h).strip() for h in tree.css("h1") if not _unseen(h)]
     titles = [t for t in titles if len(t) >= 4]
+    title = next((n for n in tree.css("title") if not _unseen(n)), None)
     if not titles:
-        node = tree.css_first("title")
+        node = title
         if node is not None:
-            parts = re.split(r"\s*[-_|—–]+\s*", node.text(deep=True).strip())
+            parts = re.split(r"\s*[-_|—–]+\s*", _seen_text(node).strip())
             longest = max(parts, key=len, default="")
             if len(longest) >= 4:
                 titles = [longest]
@@ -395,9 +465,8 @@ def _title_spans(text: str, tree: LexborHTMLParser) -> tuple[list[tuple[int, int
         i = text.find(t)
         if i >= 0:
             spans.append((i, i + len(t)))
-    node = tree.css_first("title")
-    if node is not None:
-        titles.append(node.text(deep=True))
+    if title is not None:
+        titles.append(_seen_text(title))
     return spans, titles
 
 
@@ -432,16 +501,18 @@ def _script_date(tree: LexborHTMLParser, as_of: date) -> tuple[date, str] | None
     with a time in an inline script, the last resort."""
     limit = as_of + timedelta(days=1)
     for node in tree.css("script"):
-        if node.attributes.get("src"):
+        if node.attributes.get("src") or _unseen(node, _UNSEEN_IN_SCRIPT):
             continue
-        code = node.text(deep=True)
+        code = _seen_text(node, unseen=_UNSEEN_IN_SCRIPT)
         for m in _full_dates(code, as_of, []):
             if ":" in m.raw and m.date <= limit:  # a time is part of the match
                 return m.date, "script"
     return None
 
 
-def published_date(html: str, url: str, *, as_of: date) -> tuple[date | None, str]:
+def published_date(
+    html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None
+) -> tuple[date | None, str]:
     """An article page's publish date and how it was found, or (None, "none").
 
     Order (first hit wins): <meta> publish names (how "meta:PubDate" …); label lines
@@ -449,19 +520,17 @@ def published_date(html: str, url: str, *, as_of: date) -> tuple[date | None, st
     names ("meta:dateModified"); the first full date after the title ("text:header") or in the
     page text ("text"); an inline script ("script"). Copyright lines, today's-date widgets and
     dates inside the title are never taken. A date after as_of + 1 day is returned with how
-    ending in ":future" so the caller can flag a forged date. Parses the document once.
+    ending in ":future" so the caller can flag a forged date. Parses the document once, or not
+    at all when the caller passes its parsed `tree` of `html` (which is then not read); the tree
+    is only read, never changed, so other analysers can share it.
     """
-    tree = LexborHTMLParser(html)
+    if tree is None:
+        tree = LexborHTMLParser(html)
     words = _words()
     found = _meta_date(tree, words["meta_published"], as_of)
     if found:
         return found
-    for node in tree.css("script, style, noscript, template"):
-        if node.tag != "script":
-            node.decompose()
     scripts = _script_date(tree, as_of)
-    for node in tree.css("script"):
-        node.decompose()
     text = _visible_text(tree)
     found = _label_date(text, as_of)
     if found:
@@ -469,7 +538,9 @@ def published_date(html: str, url: str, *, as_of: date) -> tuple[date | None, st
     d = date_from_url(url, as_of=as_of)
     if d is not None:
         return d, "url"
-    found = _meta_date(tree, words["meta_modified"], as_of) or _header_date(text, tree, as_of) or scripts
+    found = (
+        _meta_date(tree, words["meta_modified"], as_of, seen_only=True) or _header_date(text, tree, as_of) or scripts
+    )
     if found:
         return found
     return None, "none"

@@ -230,14 +230,17 @@ def _anchor_text(node: LexborNode, attrs: dict[str, str | None]) -> str:
     return ""
 
 
-def extract_links(html: str, page_url: str) -> PageLinks:
+def extract_links(html: str, page_url: str, *, tree: LexborHTMLParser | None = None) -> PageLinks:
     """Parse `html` (fetched from `page_url`) once and return its links, title and refresh.
 
     Links come in document order, de-duplicated on (url, tag): the first occurrence's text is
     kept (or the first non-empty one), and a link counts as hidden only when every occurrence is.
+    Pass `tree` when the caller has already parsed `html` (it is then not read); the tree is only
+    read, never changed.
     """
     page = normalize_url(page_url) or page_url
-    tree = LexborHTMLParser(html)
+    if tree is None:
+        tree = LexborHTMLParser(html)
 
     # One pass over the matched elements: link carriers, <base>, <title>, hiding elements.
     items: list[tuple[LexborNode, str, dict[str, str | None]]] = []

@@ -502,14 +502,18 @@ def _selector(run: _Run) -> str:
 # --- public API ------------------------------------------------------------------------------
 
 
-def extract_list_blocks(html: str, page_url: str, *, as_of: date) -> list[ListBlock]:
+def extract_list_blocks(
+    html: str, page_url: str, *, as_of: date, tree: LexborHTMLParser | None = None
+) -> list[ListBlock]:
     """The list blocks of a page, in document order (one parse of `html`).
 
     `page_url` resolves relative links (after `<base href>`); `as_of` (T) bounds year
     inference of month-day dates. Navigation and footer blocks come back too, flagged by
-    `role`; pagers are dropped. See the module docstring for the rules.
+    `role`; pagers are dropped. See the module docstring for the rules. Pass `tree` when the
+    caller has already parsed `html` (it is then not read); the tree is only read, never changed.
     """
-    tree = LexborHTMLParser(html)
+    if tree is None:
+        tree = LexborHTMLParser(html)
     base = page_url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
