@@ -37,3 +37,11 @@ def test_extract_of_several_files_gives_an_array_and_a_missing_file_exits_1(tmp_
     proc = run_extract(str(tmp_path / "missing.html"))
     assert proc.returncode == 1
     assert "missing.html" in proc.stderr
+
+
+def test_base_url_resolves_a_saved_page_as_on_its_site():
+    page = PAGES / "trs_tzgg_notice_list.html"
+    proc = run_extract(str(page), "--json", "-", "--base-url", "http://www.qingshan.gov.cn/xxgk/tzgg/index.html")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["items"] and all(i["url"].startswith("http://www.qingshan.gov.cn/xxgk/tzgg/") for i in data["items"])

@@ -180,6 +180,7 @@ def extract(
     offline: bool = typer.Option(False, "--offline"),
     allow_private: bool = typer.Option(False, "--allow-private"),
     timeout: float = typer.Option(15.0, "--timeout", min=1.0, max=300.0),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="保存的页面原来的网址 (the URL a saved file came from)"),
 ) -> None:
     """显示分析器对页面的理解 Show what the analyser sees on each page."""
     from govinspect.extract import run_extract_command
@@ -187,7 +188,7 @@ def extract(
     try:
         code = run_extract_command(
             sources, as_of=parse_as_of(as_of), json_out=json_out, resolve=parse_resolve(resolve),
-            offline=offline, allow_private=allow_private, timeout=timeout,
+            offline=offline, allow_private=allow_private, timeout=timeout, base_url=base_url,
         )
     except UsageError as exc:
         fail_usage(str(exc))

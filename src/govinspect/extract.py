@@ -76,8 +76,12 @@ async def _fetch_all(urls: list[str], fetch_config: Any) -> dict[str, Any]:
 def run_extract_command(
     sources: list[str], *, as_of: datetime, json_out: str | None,
     resolve: dict[tuple[str, int], tuple[str, int]], offline: bool, allow_private: bool, timeout: float,
+    base_url: str | None = None,
 ) -> int:
-    """Analyse every source; returns 0, or 1 when some source could not be read."""
+    """Analyse every source; returns 0, or 1 when some source could not be read.
+
+    `base_url` is the address a saved file was fetched from, so its relative links resolve as
+    they did on the site (default: a file: path under http://localhost/)."""
     from govinspect import __version__
     from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
 
@@ -107,7 +111,9 @@ def run_extract_command(
             print(f"govinspect: {source}: cannot read ({exc.strerror})", file=sys.stderr)
             failed = True
             continue
-        page_url = normalize_url(path.resolve().as_uri().replace("file://", "http://localhost")) or "http://localhost/"
+        page_url = (normalize_url(base_url) if base_url else None) or normalize_url(
+            path.resolve().as_uri().replace("file://", "http://localhost")
+        ) or "http://localhost/"
         outputs.append(analyse_page(source, body, None, page_url, as_of))
     if json_out == "-":
         data: Any = outputs[0] if len(outputs) == 1 and len(sources) == 1 else outputs
