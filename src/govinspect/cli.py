@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import NoReturn, Optional
 

@@ -120,9 +120,7 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         )
     with run_in_thread(province) as server:
         specs = province_specs(province)
-        code = execute(specs, demo_options(province, server.port, out_dir), out_dir, json_out=json_out, quiet=quiet)
-    results = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
-    run = _run_from_json(results)
+        code, run = execute(specs, demo_options(province, server.port, out_dir), out_dir, json_out=json_out, quiet=quiet)
     score = score_against_truth(run, truth(province))
     (out_dir / "truth-check.json").write_text(
         json.dumps(
@@ -141,19 +139,3 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
             soft_wrap=True,
         )
     return code
-
-
-def _run_from_json(data: dict[str, Any]) -> RunResult:
-    """Just enough of a RunResult (hosts and dead links) to score it against the truth."""
-    from govinspect.models import DeadLink, SiteResult
-
-    run = RunResult(version=data["tool"]["version"], as_of=data["as_of"], profile=data["profile"])
-    for s in data["sites"]:
-        site = SiteResult(spec=SiteSpec(url=s["url"]), status=s["status"])
-        site.dead_links = [
-            DeadLink(source=d["source"], target=d["target"], status=d["status"], reason=d["reason"],
-                     scope=d["scope"], kind=d["kind"])
-            for d in s["dead_links"]
-        ]
-        run.sites.append(site)
-    return run

@@ -150,7 +150,7 @@ async def inspect_sites(
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
     worker = await _start_worker(options)
     try:
-        await _run_sites(specs, options, progress, profile, run, keys, results, worker)
+        await _run_sites(specs, options, progress, profile, keys, results, worker)
     finally:
         if worker is not None:
             await worker.stop()
@@ -174,7 +174,7 @@ async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
 
 
 async def _run_sites(
-    specs: list[SiteSpec], options: InspectOptions, progress: Progress, profile: Profile, run: RunResult,
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress, profile: Profile,
     keys: list[str], results: list[SiteResult | None], worker: AnalysisWorker | None,
 ) -> None:
     async with _fetcher_for(options) as fetcher:
@@ -187,7 +187,7 @@ async def _run_sites(
                 res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
                 results[i] = res
                 if options.out_dir is not None:
-                    _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", run, res)
+                    _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)
                 progress.site_done(keys[i], res)
 
         await asyncio.gather(*(one(i) for i in range(len(specs))))
@@ -207,15 +207,12 @@ def _fetcher_for(options: InspectOptions) -> Any:
     return ReplayFetcher(readers)
 
 
-def _write_site_partial(path: Path, run: RunResult, site: SiteResult) -> None:
+def _write_site_partial(path: Path, site: SiteResult) -> None:
     """Write one finished site at once, so a crash later in the run loses nothing of it."""
-    from govinspect.report.results import to_results_json
+    from govinspect.report.files import write_text_atomic
+    from govinspect.report.results import site_to_json
 
-    single = RunResult(version=run.version, as_of=run.as_of, profile=run.profile, sites=[site])
-    data = to_results_json(single)["sites"][0]
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps(site_to_json(site), ensure_ascii=False, indent=1))
 
 
 def run_inspection(

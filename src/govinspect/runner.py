@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from govinspect import __version__
@@ -140,9 +141,9 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
 
 def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
     """results.json, report.html, report.docx, report.xlsx in `out_dir`; and --json PATH|-."""
+    from govinspect.report.docx import write_report_docx
     from govinspect.report.html import write_report_html
     from govinspect.report.results import write_results, write_results_stream
-    from govinspect.report.docx import write_report_docx
     from govinspect.report.xlsx import write_report_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -193,13 +194,13 @@ def run_inspect_command(args: InspectArgs) -> int:
     from govinspect.cli import default_out_dir
 
     out_dir = args.out or default_out_dir()
-    return execute(specs, build_options(args, out_dir), out_dir, json_out=args.json_out, quiet=args.quiet)
+    return execute(specs, build_options(args, out_dir), out_dir, json_out=args.json_out, quiet=args.quiet)[0]
 
 
 def execute(
     specs: list[SiteSpec], options: InspectOptions, out_dir: Path, *, json_out: str | None, quiet: bool
-) -> int:
-    """Run the engine with progress, write everything, print the summary; return exit status."""
+) -> tuple[int, RunResult]:
+    """Run the engine with progress, write everything, print the summary; (exit status, run)."""
     if json_out not in (None, "-") and not Path(json_out).parent.is_dir():  # type: ignore[arg-type]
         from govinspect.cli import UsageError
 
@@ -224,7 +225,7 @@ def execute(
             # Piped output: do not squeeze site names into rich's 80-column default.
             summary_console.width = 160
         print_summary(run, summary_console, out_dir)
-    return exit_code(run)
+    return exit_code(run), run
 
 
 def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
@@ -280,4 +281,4 @@ def run_replay_command(
         capture=False,
         replay=directory,
     )
-    return execute(specs, options, out_dir, json_out=json_out, quiet=quiet)
+    return execute(specs, options, out_dir, json_out=json_out, quiet=quiet)[0]

@@ -30,8 +30,11 @@ from typing import Any
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.analyze.links import _style_hides
+from govinspect.analyze.nodes import collapse as _collapse
+from govinspect.analyze.nodes import is_hidden
 from govinspect.crawl.urls import join_url, normalize_url
+
+_HIDE_DEPTH = 2  # ancestors of a menu entry looked at for inline hiding (drop-downs)
 
 __all__ = [
     "CATEGORIES",
@@ -217,28 +220,10 @@ _NAV_MIN, _NAV_MAX = 3, 30
 _NAV_TEXT_MAX = 20
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
 
 def _names(node: LexborNode) -> str:
     attrs = node.attributes
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-
-
-def _hidden(node: LexborNode, depth: int = 2) -> bool:
-    cur: LexborNode | None = node
-    for _ in range(depth + 1):
-        if cur is None or cur.tag in ("body", "html"):
-            return False
-        attrs = cur.attributes
-        if "hidden" in attrs:
-            return True
-        style = attrs.get("style")
-        if style and _style_hides(style):
-            return True
-        cur = cur.parent
-    return False
 
 
 def _anchor_text(a: LexborNode) -> str:
@@ -403,7 +388,7 @@ def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], Lexbo
         names = _names(node)
         if node.tag != "nav" and not _NAV_CLASS_RE.search(names):
             continue
-        if _NOT_MAIN_RE.search(names) or _inside(node, "footer") or _hidden(node):
+        if _NOT_MAIN_RE.search(names) or _inside(node, "footer") or is_hidden(node, _HIDE_DEPTH):
             continue
         entries = _menu_entries(node, base)
         if _NAV_MIN <= len(entries) <= _NAV_MAX:
@@ -425,7 +410,7 @@ def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple
             continue
         if skip and _within_ids(node, skip):
             continue  # the drop-down of a main menu entry, not a column menu
-        if _hidden(node) or _inside(node, "footer"):
+        if is_hidden(node, _HIDE_DEPTH) or _inside(node, "footer"):
             continue
         entries = _menu_entries(node, base)
         if len(entries) >= 2:

@@ -28,11 +28,11 @@ menus (`<ul style="display:none">` shown on hover) are reported hidden too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from govinspect.analyze.nodes import collapse, style_hides
 from govinspect.crawl.urls import join_url, normalize_url
 
 __all__ = ["PageLinks", "RawLink", "extract_links", "page_title", "parse_srcset"]
@@ -81,13 +81,6 @@ _LINK_RELS = frozenset(
 )
 
 _WS = " \t\n\r\f"
-_HIDING_STYLE_RE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden"
-    r"|font-size\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*(?:;|!|$)"
-)
-_ZERO_HEIGHT_RE = re.compile(r"(?<![\w-])height\s*:\s*0(?:px)?\s*(?:;|!|$)")
-_OFFSCREEN_RE = re.compile(r"(?<![\w-])(?:left|top)\s*:\s*-\s*(\d+)(?:\.\d*)?(?:px)?\s*(?:;|!|$)")
-
 
 @dataclass(slots=True)
 class RawLink:
@@ -111,7 +104,7 @@ class PageLinks:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())[:MAX_TEXT]
+    return collapse(text)[:MAX_TEXT]
 
 
 def page_title(tree: LexborHTMLParser) -> str:
@@ -196,26 +189,6 @@ def _refresh_target(content: str) -> str | None:
     return rest.strip(_WS) or None
 
 
-_STYLE_MEMO: dict[str, bool] = {}
-
-
-def _style_hides(style: str) -> bool:
-    """Whether an inline style hides the element (memoised: pages repeat the same styles)."""
-    known = _STYLE_MEMO.get(style)
-    if known is not None:
-        return known
-    lowered = style.lower()
-    hides = _HIDING_STYLE_RE.search(lowered) is not None
-    if not hides and "overflow" in lowered and _ZERO_HEIGHT_RE.search(lowered):
-        hides = re.search(r"overflow\s*:\s*hidden", lowered) is not None
-    if not hides and "absolute" in lowered and re.search(r"position\s*:\s*absolute", lowered):
-        hides = any(int(m.group(1)) >= 999 for m in _OFFSCREEN_RE.finditer(lowered))
-    if len(_STYLE_MEMO) >= 4096:
-        _STYLE_MEMO.clear()
-    _STYLE_MEMO[style] = hides
-    return hides
-
-
 def _anchor_text(node: LexborNode, attrs: dict[str, str | None]) -> str:
     text = _collapse(node.text(deep=True))
     if text:
@@ -256,7 +229,7 @@ def extract_links(html: str, page_url: str, *, tree: LexborHTMLParser | None = N
         last_mem_id = mem_id
         tag = node.tag
         attrs = node.attributes
-        if "hidden" in attrs or ("style" in attrs and _style_hides(attrs["style"] or "")):
+        if "hidden" in attrs or ("style" in attrs and style_hides(attrs["style"] or "")):
             hiding.append(node)
         if tag in _CARRIERS:
             items.append((node, tag, attrs))

@@ -42,7 +42,8 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.dates import date_from_url, find_dates, infer_years
-from govinspect.analyze.links import _style_hides
+from govinspect.analyze.nodes import collapse as _collapse
+from govinspect.analyze.nodes import is_hidden
 from govinspect.crawl.urls import join_url
 
 __all__ = ["ListBlock", "ListItem", "extract_list_blocks", "latest_item_date"]
@@ -102,9 +103,6 @@ def _class_res() -> list[tuple[str, re.Pattern[str]]]:
         out.append((role, re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, words)) + ")")))
     return out
 
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _is_more(text: str) -> bool:
@@ -228,21 +226,6 @@ def _within(node: LexborNode, ids: set[int], depth: int = 3) -> bool:
 # --- items -----------------------------------------------------------------------------------
 
 
-def _hidden(node: LexborNode, depth: int = _HIDE_DEPTH) -> bool:
-    cur: LexborNode | None = node
-    for _ in range(depth + 1):
-        if cur is None or cur.tag in ("body", "html"):
-            return False
-        attrs = cur.attributes
-        if "hidden" in attrs:
-            return True
-        style = attrs.get("style")
-        if style and _style_hides(style):
-            return True
-        cur = cur.parent
-    return False
-
-
 def _main_link(links: list[LexborNode]) -> tuple[LexborNode, str] | None:
     """The link with the longest text, skipping 更多/详细/附件 links (text from alt/title if empty)."""
     best: tuple[LexborNode, str] | None = None
@@ -357,7 +340,7 @@ def _item(member: LexborNode, links: list[LexborNode], base: str, as_of: date, d
         found, md = _first_dates(_outside(member.text(deep=True, separator=" "), link_text), as_of)
     if found is not None:
         md = None
-    hidden = _hidden(a, 1) or _hidden(member)
+    hidden = is_hidden(a, 1) or is_hidden(member, _HIDE_DEPTH)
     return _Raw(title, url, found, source if found else "none", md, hidden)
 
 

@@ -32,6 +32,7 @@ from govinspect.crawl.urls import (
     is_probably_html,
     link_kind_by_extension,
     normalize_url,
+    scheme_host_port,
 )
 from govinspect.crawl.verdicts import Verdict, classify, is_transient, should_retry, text_similarity
 from govinspect.crawl.worker import AnalysisWorker, WorkerGone
@@ -147,19 +148,8 @@ def _now_iso(ts: float | None = None) -> str:
 
 
 def _split_host_port(url: str) -> tuple[str, str, int]:
-    scheme, _, rest = url.partition("://")
-    authority = rest.split("/", 1)[0]
-    if authority.startswith("["):
-        host, _, port_s = authority[1:].partition("]")
-        port_s = port_s.lstrip(":")
-    else:
-        host, _, port_s = authority.rpartition(":") if ":" in authority else (authority, "", "")
-    default = 443 if scheme == "https" else 80
-    try:
-        port = int(port_s) if port_s else default
-    except ValueError:
-        port = default
-    return scheme, host, port
+    """(scheme, host, port) of a crawled URL (always normalised http/https here)."""
+    return scheme_host_port(url) or ("http", "", 80)
 
 
 class SiteCrawler:
@@ -225,6 +215,7 @@ class SiteCrawler:
     ) -> FetchResult:
         """One request through the politeness slots, written to the capture."""
         _, host, port = _split_host_port(url)
+        host = host.strip("[]")  # an IPv6 literal is resolved and rate-limited without brackets
         ip, _failure = await self.ctx.fetcher.resolve(host, port)
         async with self.ctx.politeness.slot(host, ip):
             result = await self.ctx.fetcher.fetch(url, method=method, headers=headers, max_body=max_body)

@@ -492,7 +492,7 @@ _AUTHORITY_RE = re.compile(
 )
 
 
-def _scheme_host_port(url: str) -> tuple[str, str, int] | None:
+def scheme_host_port(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) of a URL with one regex; odd input is normalised first."""
     m = _AUTHORITY_RE.match(url)
     if m is None:
@@ -514,7 +514,7 @@ def _scheme_host_port(url: str) -> tuple[str, str, int] | None:
 
 def host_of(url: str) -> str:
     """Lowercased host of `url` without port or userinfo ('' when there is none)."""
-    parts = _scheme_host_port(url)
+    parts = scheme_host_port(url)
     return parts[1] if parts else ""
 
 
@@ -524,7 +524,7 @@ def site_key(url: str) -> str:
     `https://www.x.gov.cn:8443/a` → `x.gov.cn:8443`; `http://x.gov.cn/` → `x.gov.cn`. Used to
     group URLs of one site (politeness, de-duplicating sites in a registry).
     """
-    parts = _scheme_host_port(url)
+    parts = scheme_host_port(url)
     if parts is None:
         return ""
     scheme, host, port = parts
@@ -542,7 +542,7 @@ class Scope:
     __slots__ = ("hosts", "port", "start_url")
 
     def __init__(self, start_url: str, aliases: Iterable[str] = ()) -> None:
-        parts = _scheme_host_port(start_url)
+        parts = scheme_host_port(start_url)
         if parts is None:
             raise ValueError(f"unusable start URL: {start_url!r}")
         _, host, self.port = parts
@@ -558,7 +558,7 @@ class Scope:
 
     def contains(self, url: str) -> bool:
         """True when `url` is on the site (see the class docstring)."""
-        parts = _scheme_host_port(url)
+        parts = scheme_host_port(url)
         if parts is None:
             return False
         scheme, host, port = parts

@@ -28,7 +28,6 @@ from typing import Any
 
 from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack
 
-
 # A page whose parse takes longer than this is reported as a parse error (pathological HTML).
 ANALYSIS_TIMEOUT = 120.0
 

@@ -16,6 +16,7 @@ from docx.shared import Pt
 from docx.text.run import Run
 
 from govinspect.models import RunResult
+from govinspect.report.files import atomic_target
 from govinspect.report.labels import dead_reason_label, link_kind_label
 
 TITLE_FONT = "方正小标宋简体"
@@ -103,6 +104,5 @@ def build_document(run: RunResult) -> Document:
 
 def write_report_docx(run: RunResult, path: Path) -> None:
     """Write report.docx atomically."""
-    tmp = path.with_suffix(".docx.tmp")
-    build_document(run).save(str(tmp))
-    tmp.replace(path)
+    with atomic_target(path) as tmp:
+        build_document(run).save(str(tmp))

@@ -7,8 +7,6 @@ clickable only for http(s) URLs, so a ``javascript:`` target found on a site sta
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +16,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from govinspect.models import RunResult, SiteResult
+from govinspect.report.files import write_text_atomic
 from govinspect.report.labels import (
     VERDICT_LABELS,
     blocked_reason_label,
@@ -236,18 +235,4 @@ def render_report_html(run: RunResult) -> str:
 
 def write_report_html(run: RunResult, path: Path) -> None:
     """Write report.html atomically (UTF-8)."""
-    path = Path(path)
-    text = render_report_html(run)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_text_atomic(Path(path), render_report_html(run))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -26,6 +24,7 @@ from govinspect.models import (
     RunResult,
     SiteResult,
 )
+from govinspect.report.files import write_text_atomic
 
 __all__ = [
     "TOOL_NAME",
@@ -187,24 +186,7 @@ def dumps_results(run: RunResult) -> str:
 
 def write_results(run: RunResult, path: Path) -> None:
     """Write results.json atomically: readers see the old file or the new one, never half."""
-    path = Path(path)
-    text = dumps_results(run)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); results.json is meant to be shared.
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_text_atomic(Path(path), dumps_results(run), fsync=True)
 
 
 def write_results_stream(run: RunResult, fp: IO[str]) -> None:

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from govinspect.models import RunResult
+from govinspect.report.files import atomic_target
 from govinspect.report.labels import dead_reason_label, link_kind_label
 
 _HEADER_FONT = Font(bold=True)
@@ -50,6 +51,5 @@ def build_workbook(run: RunResult) -> Workbook:
 
 def write_report_xlsx(run: RunResult, path: Path) -> None:
     """Write report.xlsx atomically."""
-    tmp = path.with_suffix(".xlsx.tmp")
-    build_workbook(run).save(tmp)
-    tmp.replace(path)
+    with atomic_target(path) as tmp:
+        build_workbook(run).save(tmp)

@@ -109,7 +109,6 @@ def export(
 ) -> None:
     """Write a static copy (nginx-servable) of a big site plus its truth.json and nginx.conf."""
     from govinspect.sandbox.build import build_province
-
     from govinspect.sandbox.export import export_static
 
     province = build_province(seed, sites, big_site_pages=big_site_pages, mode="static", external_port=external_port)

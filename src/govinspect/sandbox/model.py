@@ -384,34 +384,3 @@ class Province:
         from govinspect.sandbox.external import DEAD_HOSTS
 
         return DEAD_HOSTS
-
-
-def build_province(
-    seed: int = 1,
-    n_sites: int = 12,
-    *,
-    pages_per_site: int | None = None,
-    big_site_pages: int | None = None,
-    as_of: dt.date = DEFAULT_AS_OF,
-    slow_timeout_seconds: float = DEFAULT_SLOW_SECONDS,
-    public_port: int | None = None,
-    mode: Mode = "live",
-    external_port: int = 8182,
-) -> Province:
-    """Build the simulated province deterministically from (seed, n_sites, options).
-
-    See `govinspect.sandbox.build.build_province` for the parameters.
-    """
-    from govinspect.sandbox.build import build_province as _build
-
-    return _build(
-        seed,
-        n_sites,
-        pages_per_site=pages_per_site,
-        big_site_pages=big_site_pages,
-        as_of=as_of,
-        slow_timeout_seconds=slow_timeout_seconds,
-        public_port=public_port,
-        mode=mode,
-        external_port=external_port,
-    )
