@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from govinspect import __version__
+from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.sitecolumns import SiteColumns
+from govinspect.checks.freshness import freshness_counts, freshness_findings
 from govinspect.checks.links import link_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
@@ -46,6 +49,9 @@ class InspectOptions:
     analysis_worker: bool | None = None
     # Re-run on the captures of an earlier run (its --out directory) instead of the network.
     replay: Path | None = None
+    # The inspection's own clock (default: the real time). An item dated after both T and
+    # this is a forged date; the simulated province sets it to its own "today".
+    now: datetime | None = None
 
 
 class Progress:
@@ -106,8 +112,21 @@ async def inspect_site(
                 "warc": f"evidence/{key}.warc.gz",
                 "index": f"evidence/{key}.index.jsonl",
             }
+        columns: SiteColumns | None = None
+
+        def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
+            assert columns is not None
+            try:
+                columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
+            except Exception as exc:  # never lose the page's links to a column-analysis bug
+                crawler.notes.append(f"columns/error {url}: {type(exc).__name__}: {exc}"[:300])
+
         crawler = SiteCrawler(
-            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n)
+            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts
+        )
+        columns = SiteColumns(
+            crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
+            overrides=dict(spec.column_overrides),
         )
         crawl = await crawler.run()
     except Exception as exc:  # the error boundary of one site
@@ -134,7 +153,28 @@ async def inspect_site(
     result.dead_links = crawl.dead_links
     result.blocked_links = crawl.blocked_links
     result.findings = link_findings(crawl.dead_links, profile)
+    try:
+        _add_freshness(result, columns, options, profile, crawler.home_url)
+    except Exception as exc:  # the link facts stand even when the column analysis fails
+        result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
+    result.vetoes = [f.indicator for f in result.findings if f.veto]
+    if result.vetoes:
+        result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
     return result
+
+
+def _add_freshness(
+    result: SiteResult, columns: SiteColumns, options: InspectOptions, profile: Profile, home_url: str
+) -> None:
+    """Homepage and column measures, their counts and the freshness vetoes."""
+    as_of = options.as_of.date()
+    now = (options.now or datetime.now(options.as_of.tzinfo)).date()
+    result.homepage = columns.homepage()
+    result.columns = columns.columns()
+    result.freshness = freshness_counts(result.homepage, result.columns, as_of=as_of, now=now)
+    result.findings += freshness_findings(
+        result.homepage, result.columns, profile, as_of=as_of, now=now, home_url=home_url
+    )
 
 
 async def inspect_sites(
@@ -178,7 +218,10 @@ async def _run_sites(
     keys: list[str], results: list[SiteResult | None], worker: AnalysisWorker | None,
 ) -> None:
     async with _fetcher_for(options) as fetcher:
-        ctx = RunContext(fetcher, Politeness(options.politeness), options.crawl, worker=worker)  # type: ignore[arg-type]
+        ctx = RunContext(
+            fetcher, Politeness(options.politeness), options.crawl, worker=worker,  # type: ignore[arg-type]
+            as_of=options.as_of.date(),
+        )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
 
         async def one(i: int) -> None:

@@ -28,6 +28,8 @@ class SiteSpec:
     portal: bool | None = None
     # Other hosts that belong to the same site (e.g. the bare domain next to www.).
     aliases: tuple[str, ...] = ()
+    # Registry overrides of column categories: (column name or URL, category).
+    column_overrides: tuple[tuple[str, str], ...] = ()
     # Set when the input row itself is unusable; the site is then reported as an error.
     input_error: str | None = None
 
@@ -103,6 +105,8 @@ class SiteResult:
     blocked_links: list[BlockedLink] = field(default_factory=list)
     homepage: dict[str, Any] | None = None
     columns: list[dict[str, Any]] = field(default_factory=list)
+    # The counts behind the freshness vetoes (checks.freshness.freshness_counts).
+    freshness: dict[str, int] | None = None
     footer: dict[str, Any] | None = None
     text_errors: list[dict[str, Any]] = field(default_factory=list)
     illegal: list[dict[str, Any]] = field(default_factory=list)

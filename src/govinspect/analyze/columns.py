@@ -80,6 +80,12 @@ class ColumnRules:
     rules: tuple[_Rule, ...]
     windows: tuple[tuple[str, int | None], ...]  # (category, days) — a tuple keeps it hashable
     default: str = "other"
+    not_columns: frozenset[str] = frozenset()
+
+    def is_column_name(self, name: str) -> bool:
+        """False for names of pages that are no column (网站地图, 站内搜索, 无障碍 …)."""
+        norm = normalize_column_name(name)
+        return bool(norm) and norm not in self.not_columns and norm.lower() not in self.not_columns
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -160,7 +166,8 @@ def _rules_from_data(data: Mapping[str, Any]) -> ColumnRules:
     default = data.get("default", "other")
     if default not in CATEGORIES:
         raise ValueError(f"columns rules: unknown default {default!r}")
-    return ColumnRules(tuple(rules), tuple(windows), default)
+    excluded = frozenset(normalize_column_name(str(w)) for w in data.get("not_columns") or [])
+    return ColumnRules(tuple(rules), tuple(windows), default, excluded | {w.lower() for w in excluded})
 
 
 @lru_cache(maxsize=1)
@@ -405,6 +412,7 @@ def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], Lexbo
 def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple[str, str]]:
     """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu."""
     skip = {main.mem_id} if main is not None else set()
+    cells: dict[str, list[tuple[str, str]]] = {}  # class → entries of one-link cells
     for node in root.css("aside, [class], [id]"):
         if node.tag != "aside" and not _SUBNAV_CLASS_RE.search(_names(node)):
             continue
@@ -413,6 +421,12 @@ def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple
         if is_hidden(node, _HIDE_DEPTH) or _inside(node, "footer"):
             continue
         entries = _menu_entries(node, base)
+        if len(entries) >= 2:
+            return entries
+        if len(entries) == 1:
+            # Old table layouts give every menu entry its own cell: <td class="left_menu">.
+            cells.setdefault(_names(node), []).extend(entries)
+    for entries in cells.values():
         if len(entries) >= 2:
             return entries
     return []

@@ -184,8 +184,10 @@ def classify_page(
     is_home: bool = False,
     blocks: list[ListBlock] | None = None,
     tree: LexborHTMLParser | None = None,
+    features: PageFeatures | None = None,
 ) -> PageType:
-    """Classify a page (see the module docstring); `blocks`/`tree` avoid parsing again."""
+    """Classify a page (see the module docstring); `blocks`/`tree`/`features` avoid parsing
+    or walking the page again."""
     conf = _conf()
     if is_home:
         return PageType("home", ["the site's homepage"])
@@ -195,7 +197,7 @@ def classify_page(
     path_q = (parts.path + ("?" + parts.query if parts.query else "")).lower()
     if tree is None:
         tree = LexborHTMLParser(html)
-    f = page_features(tree, html)
+    f = features if features is not None else page_features(tree, html)
 
     m = conf["_search_url"].search(path_q)
     if m:

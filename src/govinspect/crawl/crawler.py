@@ -19,10 +19,17 @@ import time
 from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
-from govinspect.crawl.pageanalysis import PageAnalysis, analyse_text, not_found_text, visible_text
+from govinspect.analyze.pagefacts import PageFacts
+from govinspect.crawl.pageanalysis import (
+    SCRIPT_PAGER_TAG,
+    PageAnalysis,
+    analyse_text,
+    not_found_text,
+    visible_text,
+)
 from govinspect.crawl.politeness import HostTripped, Politeness
 from govinspect.crawl.robots import RobotsRules, parse_robots
 from govinspect.crawl.urls import (
@@ -45,7 +52,7 @@ CHINA_TZ = timezone(timedelta(hours=8))
 T = TypeVar("T")
 
 # Tags whose in-scope targets are pages to crawl (when they look like HTML).
-_PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta", "script-redirect"})
+_PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta", "script-redirect", SCRIPT_PAGER_TAG})
 _IMAGE_TAGS = frozenset({"img"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHECK_MAX_BODY = 64 * 1024
@@ -130,8 +137,10 @@ class RunContext:
         *,
         user_agent_token: str = "govinspect",
         worker: AnalysisWorker | None = None,
+        as_of: date | None = None,
     ) -> None:
         self.fetcher = fetcher
+        self.as_of = as_of  # T: the day freshness facts are judged against
         self.worker = worker
         self.politeness = politeness
         self.config = config
@@ -163,8 +172,10 @@ class SiteCrawler:
         capture: object | None = None,
         on_page: Callable[[PageRecord], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        on_facts: Callable[[str, PageFacts, bool, int, str], None] | None = None,
     ) -> None:
         self.ctx = ctx
+        self.on_facts = on_facts  # (final URL, facts, is homepage, depth, fetched at)
         self.spec = spec
         self.capture = capture
         self.on_page = on_page
@@ -206,6 +217,9 @@ class SiteCrawler:
             self.urls.append(url)
             self.first_tag.append(tag)
             self.first_anchor.append(anchor[:60])
+        elif self.first_tag[uid] == SCRIPT_PAGER_TAG and tag != SCRIPT_PAGER_TAG:
+            self.first_tag[uid] = tag  # also a real link: judged like any other
+            self.first_anchor[uid] = anchor[:60]
         return uid
 
     # ----------------------------------------------------------------- fetching
@@ -334,16 +348,21 @@ class SiteCrawler:
             return True
         return text_similarity(not_found_text, fp.text) >= self.config.soft404_similarity
 
-    async def _analyse(self, result: FetchResult, page_url: str) -> tuple[PageAnalysis, str | None]:
+    async def _analyse(self, result: FetchResult, page_url: str, uid: int) -> tuple[PageAnalysis, str | None]:
         """Analyse a page in the worker process when there is one; (analysis, html or None)."""
         worker = self.ctx.worker
+        as_of = self.ctx.as_of if self.on_facts is not None else None
+        is_home = uid in self.home_ids
         if worker is not None and worker.alive and self.on_page is None:
             try:
-                return await worker.analyse(result.body, result.header("content-type"), page_url), None
+                analysis = await worker.analyse(
+                    result.body, result.header("content-type"), page_url, as_of=as_of, is_home=is_home
+                )
+                return analysis, None
             except WorkerGone:
                 self._count("worker/gone")
         text, encoding = decode_body(result.body, result.header("content-type"))
-        return analyse_text(text, encoding, page_url), text
+        return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home), text
 
     # ----------------------------------------------------------------- robots
     async def _fetch_robots(self, origin: str) -> RobotsRules:
@@ -379,7 +398,7 @@ class SiteCrawler:
             self.outcomes[uid] = self._outcome(result, verdict)
             return
         final = normalize_url(result.final_url) or url
-        analysis, html = await self._analyse(result, final)
+        analysis, html = await self._analyse(result, final, uid)
         if analysis.error:
             self._count("parse/error")
             self.notes.append(f"parse/error {final}: {analysis.error}"[:300])
@@ -406,6 +425,8 @@ class SiteCrawler:
         self.pages += 1
         if self.on_progress is not None:
             self.on_progress(self.pages)
+        if self.on_facts is not None and analysis.facts is not None:
+            self.on_facts(final, analysis.facts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
         if self.on_page is not None and html is not None:
             self.on_page(
                 PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,
@@ -605,6 +626,11 @@ class SiteCrawler:
             srcs = sources.get(tid)
             if not srcs:
                 continue  # only reached through a redirect of another link
+            if self.first_tag[tid] == SCRIPT_PAGER_TAG:
+                # A page a pager script seems to name: the guess of its URL may be ours, so
+                # it is followed for the column's items but never reported as a dead link.
+                self._count("pager/script_page_failed")
+                continue
             scope = "home" if tid in from_home else "other"
             first = next((x for x in srcs if x in self.home_ids), srcs[0]) if scope == "home" else srcs[0]
             src_urls = [self.urls[s] for s in ([first] + [s for s in srcs if s != first])][:MAX_SOURCES_KEPT]

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from datetime import date
+
+from selectolax.lexbor import LexborHTMLParser
+
 from govinspect.analyze.links import extract_links
+from govinspect.analyze.pagefacts import PageFacts, page_facts, script_pages
 from govinspect.crawl.urls import join_url
 from govinspect.crawl.verdicts import looks_like_not_found
 from govinspect.net.decoding import decode_body
@@ -18,6 +23,7 @@ from govinspect.net.decoding import decode_body
 _TAG_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
 NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
+SCRIPT_PAGER_TAG = "script-pager"  # links named by a createPageHTML() pager script
 
 
 class PageAnalysis(NamedTuple):
@@ -33,6 +39,8 @@ class PageAnalysis(NamedTuple):
     # Visible text when the page reads like "page not found" (for the soft-404 test), else None.
     not_found_text: str | None
     error: str | None = None
+    # The freshness facts (columns, list items, dates) when asked for with `as_of`.
+    facts: PageFacts | None = None
 
     @classmethod
     def failed(cls, error: str) -> "PageAnalysis":
@@ -55,11 +63,15 @@ def not_found_text(text: str) -> str | None:
     return stripped if looks_like_not_found(stripped) else None
 
 
-def analyse_text(text: str, encoding: str, page_url: str) -> PageAnalysis:
-    """Links, title and the not-found signal of already decoded HTML."""
+def analyse_text(
+    text: str, encoding: str, page_url: str, *, as_of: date | None = None, is_home: bool = False
+) -> PageAnalysis:
+    """Links, title and the not-found signal of already decoded HTML; with `as_of` (T) also
+    the page's freshness facts. The page is parsed once for all of it."""
     not_found = not_found_text(text)
     try:
-        page = extract_links(text, page_url)
+        tree = LexborHTMLParser(text)
+        page = extract_links(text, page_url, tree=tree)
     except Exception as exc:  # a parser crash on one page must not stop the site
         failed = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
         return failed._replace(encoding=encoding, not_found_text=not_found)
@@ -76,7 +88,22 @@ def analyse_text(text: str, encoding: str, page_url: str) -> PageAnalysis:
                 tags.append("script-redirect")
                 texts.append("")
                 hidden.append(False)
-    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found)
+    for url in script_pages(text, page.base_url):
+        # TRS pagers written by createPageHTML(): the list's further pages, which a visitor
+        # reaches through the script's links.
+        if url not in urls:
+            urls.append(url)
+            tags.append(SCRIPT_PAGER_TAG)
+            texts.append("")
+            hidden.append(False)
+    facts = None
+    error = None
+    if as_of is not None and not_found is None:
+        try:
+            facts = page_facts(text, page_url, as_of=as_of, is_home=is_home, tree=tree)
+        except Exception as exc:  # the links are still good; the freshness facts are lost
+            error = f"facts: {type(exc).__name__}: {exc}"[:200]
+    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found, error, facts)
 
 
 # Only pages with this few links are searched for script redirects: a full page's scripts
@@ -106,22 +133,24 @@ def pack(analysis: PageAnalysis) -> tuple[object, ...]:
     return (
         analysis.encoding, analysis.title, len(analysis.urls), "\n".join(analysis.urls),
         "\n".join(analysis.tags), "\n".join(analysis.texts), bytes(analysis.hidden),
-        analysis.not_found_text, analysis.error,
+        analysis.not_found_text, analysis.error, analysis.facts,
     )
 
 
 def unpack(wire: tuple[object, ...]) -> PageAnalysis:
     """Inverse of `pack`."""
-    encoding, title, n, urls, tags, texts, hidden, not_found, error = wire
+    encoding, title, n, urls, tags, texts, hidden, not_found, error, facts = wire
     if not n:
-        return PageAnalysis(encoding, title, [], [], [], [], not_found, error)  # type: ignore[arg-type]
+        return PageAnalysis(encoding, title, [], [], [], [], not_found, error, facts)  # type: ignore[arg-type]
     return PageAnalysis(
         encoding, title, urls.split("\n"), tags.split("\n"), texts.split("\n"),  # type: ignore[union-attr, arg-type]
-        [bool(b) for b in hidden], not_found, error,  # type: ignore[union-attr]
+        [bool(b) for b in hidden], not_found, error, facts,  # type: ignore[union-attr, arg-type]
     )
 
 
-def analyse_page(body: bytes, content_type: str | None, page_url: str) -> PageAnalysis:
-    """Decode and analyse one fetched page."""
+def analyse_page(
+    body: bytes, content_type: str | None, page_url: str, *, as_of: date | None = None, is_home: bool = False
+) -> PageAnalysis:
+    """Decode and analyse one fetched page (with `as_of`: its freshness facts too)."""
     text, encoding = decode_body(body, content_type)
-    return analyse_text(text, encoding, page_url)
+    return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home)

@@ -9,7 +9,7 @@ bottleneck), and so was a capture thread in the main process (lock contention).
 
 Protocol over one duplex pipe (pickled tuples):
 
-    main → worker   ("analyse", id, body, ctype, url)   → ("analysed", id, pack(PageAnalysis))
+    main → worker   ("analyse", id, body, ctype, url, as_of, is_home) → ("analysed", id, pack(PageAnalysis))
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
 crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
@@ -24,6 +24,7 @@ import multiprocessing as mp
 import queue
 import threading
 from multiprocessing.connection import Connection
+from datetime import date
 from typing import Any
 
 from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack
@@ -70,9 +71,9 @@ def _worker_main(conn: Connection) -> None:
     while True:
         msg = inbox.get()
         if msg[0] == "analyse":
-            _, req_id, body, ctype, url = msg
+            _, req_id, body, ctype, url, as_of, is_home = msg
             try:
-                analysis = analyse_page(body, ctype, url)
+                analysis = analyse_page(body, ctype, url, as_of=as_of, is_home=is_home)
             except Exception as exc:  # never let one page kill the worker
                 analysis = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
             replies.put(("analysed", req_id, pack(analysis)))
@@ -152,10 +153,12 @@ class AnalysisWorker:
             self._pending.pop(req_id, None)
             raise AnalysisTimeout() from None
 
-    async def analyse(self, body: bytes, content_type: str | None, url: str) -> PageAnalysis:
+    async def analyse(
+        self, body: bytes, content_type: str | None, url: str, *, as_of: date | None = None, is_home: bool = False
+    ) -> PageAnalysis:
         """Decode and parse a page in the worker; a page it cannot finish comes back as an error."""
         try:
-            wire = await self._call("analyse", body, content_type, url)
+            wire = await self._call("analyse", body, content_type, url, as_of, is_home)
         except AnalysisTimeout:
             # The worker is stuck in this page: stop it, so the rest of the crawl carries on
             # in-process instead of queueing behind it.

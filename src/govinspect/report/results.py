@@ -152,6 +152,7 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             "blocked_links": [_blocked_link(b) for b in site.blocked_links],
             "homepage": _optional_dict(site.homepage),
             "columns": _jsonable(site.columns),
+            "freshness": _optional_dict(site.freshness),
             "footer": _optional_dict(site.footer),
             "text_errors": _jsonable(site.text_errors),
             "illegal": _jsonable(site.illegal),

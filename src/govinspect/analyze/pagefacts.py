@@ -1,0 +1,181 @@
+"""The freshness facts of one page, as plain data: what the site-level column checks need.
+
+During a crawl every in-scope page is parsed once (in the analysis worker when there is one)
+and reduced to a `PageFacts`: its type, what it says about columns (breadcrumb, ColumnName,
+menus), its list blocks with dated items, whether it shows an "empty column" placeholder, and
+its publish date. `analyze/sitecolumns.py` then merges the facts of all pages of a site into
+its columns and homepage measures. Keeping this a tuple of strings keeps it cheap to send
+between processes and to store.
+
+Two list forms that real CMSs write outside the ordinary markup are read here too:
+
+- Hanweb (大汉) `jpage` lists keep their records in `<script type="text/xml"><datastore>
+  <recordset><record><![CDATA[<li>…</li>]]></record>…`; the browser renders them by script.
+  The records are parsed as a list of their own (without them such a column would look blank).
+- TRS (拓尔思) pagers are written by `createPageHTML(count, current, "index", "html")`; the
+  list pages they stand for are named by `script_pages`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborHTMLParser
+
+from govinspect.analyze.columns import column_signals
+from govinspect.analyze.dates import published_date
+from govinspect.analyze.listitems import ListBlock, extract_list_blocks
+from govinspect.analyze.pagetype import classify_page, page_features
+from govinspect.crawl.urls import join_url
+
+__all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "script_pages", "script_records_html"]
+
+MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
+_DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
+_RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]{1,300})\)")
+_ARG_STR_RE = re.compile(r"""["']([^"']*)["']""")
+_ARG_INT_RE = re.compile(r"(?<![\w.])(\d{1,6})(?![\w.])")
+_LIST_SCRIPT_RE = re.compile(
+    r"<script[^>]*>[^<]{0,4000}?(?:\$\.ajax|\$\.get|\$\.post|\.getJSON|XMLHttpRequest|fetch\()", re.I
+)
+
+
+class FactItem(NamedTuple):
+    """A list item: title, absolute URL and date (ISO, or None when undated)."""
+
+    title: str
+    url: str
+    date: str | None
+
+
+class FactBlock(NamedTuple):
+    """A main-role list block of the page."""
+
+    heading: str
+    more_url: str | None
+    items: tuple[FactItem, ...]
+
+
+class PageFacts(NamedTuple):
+    """What one page tells the column and homepage checks (plain data)."""
+
+    kind: str  # page type (analyze.pagetype.KINDS)
+    title: str
+    breadcrumb: tuple[tuple[str, str | None], ...]
+    column_name: str | None
+    nav: tuple[tuple[str, str], ...]
+    sub_nav: tuple[tuple[str, str], ...]
+    blocks: tuple[FactBlock, ...]  # main-role list blocks, document order
+    primary: int | None  # index in `blocks` of the page's own list (most dated items), if any
+    blank: bool  # shows an "empty column" text (暂无信息, 正在建设中 …)
+    script_list: bool  # a list the browser fills by script that could not be read here
+    published: str | None  # article publish date (ISO)
+    error: str | None = None
+
+
+def script_records_html(html: str) -> str | None:
+    """The records of a Hanweb `<datastore>` as one `<ul>` of their HTML, or None."""
+    if "<datastore" not in html and "<DATASTORE" not in html:
+        return None
+    records: list[str] = []
+    for store in _DATASTORE_RE.finditer(html):
+        records.extend(m.group(1) for m in _RECORD_RE.finditer(store.group(0)))
+    if not records:
+        return None
+    return "<html><body><ul>" + "".join(f"<li>{r}</li>" if "<li" not in r[:20].lower() else r for r in records) + "</ul></body></html>"
+
+
+def script_pages(html: str, page_url: str) -> list[str]:
+    """List pages named by a TRS `createPageHTML(count, current, "index", "html")` pager.
+
+    Both forms in use are read: `(count, current, prefix, suffix)` and the newer
+    `("div_id", count, current, prefix, suffix, records)`: the page count is the first number,
+    prefix and suffix the last two strings. Page 0 is `index.html`, page k `index_k.html`.
+    """
+    if "createPageHTML" not in html:
+        return []
+    out: list[str] = []
+    for m in _CREATE_PAGE_RE.finditer(html):
+        args = m.group(1)
+        strs = _ARG_STR_RE.findall(args)
+        ints = [int(x) for x in _ARG_INT_RE.findall(_ARG_STR_RE.sub("", args))]
+        if len(strs) < 2 or not ints:
+            continue
+        prefix, suffix = strs[-2].strip(), strs[-1].strip().lstrip(".")
+        if not re.fullmatch(r"[\w-]{1,40}", prefix) or not re.fullmatch(r"[a-z]{2,5}", suffix, re.I):
+            continue
+        count = min(ints[0], MAX_SCRIPT_PAGES)
+        for k in range(count):
+            name = f"{prefix}.{suffix}" if k == 0 else f"{prefix}_{k}.{suffix}"
+            url = join_url(page_url, name)
+            if url is not None and url not in out:
+                out.append(url)
+    return out
+
+
+def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) -> tuple[tuple[FactBlock, ...], int | None]:
+    out: list[FactBlock] = []
+    best: tuple[int, int] | None = None
+    primary: int | None = None
+    for b in blocks:
+        if b.role != "main" or not b.items:
+            continue
+        if menu_urls and sum(1 for i in b.items if i.url in menu_urls) * 2 >= len(b.items):
+            continue  # a menu of the site's columns (a left column menu in a table), not entries
+        if page_url in (i.url for i in b.items) and sum(1 for i in b.items if i.date is None) * 2 >= len(b.items):
+            continue  # undated links that include this very page: a menu with the current column
+        items = tuple(FactItem(i.title, i.url, i.date.isoformat() if i.date else None) for i in b.items)
+        dated = sum(1 for i in items if i.date)
+        key = (dated, len(items))
+        if best is None or key > best:
+            best, primary = key, len(out)
+        out.append(FactBlock(b.heading, b.more_url, items))
+    return tuple(out), primary
+
+
+def page_facts(
+    html: str, url: str, *, as_of: date, is_home: bool = False, tree: LexborHTMLParser | None = None
+) -> PageFacts:
+    """The freshness facts of a decoded page (parsed once; `tree` shares a caller's parse)."""
+    if tree is None:
+        tree = LexborHTMLParser(html)
+    blocks = extract_list_blocks(html, url, as_of=as_of, tree=tree)
+    script_list = False
+    records = script_records_html(html)
+    if records is not None:
+        extra = extract_list_blocks(records, url, as_of=as_of)
+        for b in extra:
+            b.role = "main"
+        blocks = blocks + extra
+    features = page_features(tree, html)
+    kind = classify_page(html, url, as_of=as_of, is_home=is_home, blocks=blocks, tree=tree, features=features).kind
+    signals = column_signals(html, url, tree=tree)
+    menu_urls = {u for _, u in signals.nav} | {u for _, u in signals.sub_nav}
+    menu_urls |= {u for _, u in signals.breadcrumb if u}
+    fact_blocks, primary = _fact_blocks(blocks, menu_urls, url)
+    if not fact_blocks and not features.blank and records is None:
+        # An empty-looking list page that loads its entries by script (ajax) is not known
+        # to be blank: say so, and let the column be "unknown" rather than "blank".
+        script_list = _LIST_SCRIPT_RE.search(html[:300_000]) is not None
+    published = None
+    if kind == "article":
+        found, _how = published_date(html, url, as_of=as_of, tree=tree)
+        published = found.isoformat() if found else None
+    title_node = tree.css_first("title")
+    title = " ".join((title_node.text() if title_node is not None else "").split())
+    return PageFacts(
+        kind=kind,
+        title=title,
+        breadcrumb=tuple(signals.breadcrumb),
+        column_name=signals.column_name,
+        nav=tuple(signals.nav),
+        sub_nav=tuple(signals.sub_nav),
+        blocks=fact_blocks,
+        primary=primary,
+        blank=features.blank,
+        script_list=script_list,
+        published=published,
+    )
