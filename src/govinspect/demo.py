@@ -71,6 +71,44 @@ def score_against_truth(run: RunResult, truth: dict[str, Any]) -> TruthScore:
     )
 
 
+_COLUMN_FIELDS = ("name", "category", "first_level", "latest", "items", "state")
+_HOMEPAGE_FIELDS = ("latest", "items_in_2_weeks", "navigation_only")
+
+
+def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
+    """(columns compared, mismatches) of the run's homepage and column measures against the
+    truth: every column found, none extra, each field equal (one line per difference)."""
+    from govinspect.analyze.sitecolumns import column_key
+
+    by_url = {s["url"]: s for s in truth["sites"]}
+    problems: list[str] = []
+    compared = 0
+    for site in run.sites:
+        expected = by_url.get(site.spec.url)
+        if expected is None or site.status != "inspected":
+            problems.append(f"{site.spec.url}: not inspected")
+            continue
+        home = site.homepage or {}
+        for name in _HOMEPAGE_FIELDS:
+            if home.get(name) != expected["homepage"][name]:
+                problems.append(f"{site.spec.url} homepage {name}: {home.get(name)!r} != {expected['homepage'][name]!r}")
+        want = {column_key(c["url"]): c for c in expected["columns"]}
+        got = {column_key(c["url"]): c for c in site.columns}
+        for key in sorted(want.keys() - got.keys()):
+            problems.append(f"{site.spec.url} column missed: {want[key]['name']} {key}")
+        for key in sorted(got.keys() - want.keys()):
+            problems.append(f"{site.spec.url} column extra: {got[key]['name']} {key}")
+        for key in sorted(want.keys() & got.keys()):
+            compared += 1
+            for name in _COLUMN_FIELDS:
+                if got[key][name] != want[key][name]:
+                    problems.append(f"{site.spec.url} {want[key]['name']} {name}: {got[key][name]!r} != {want[key][name]!r}")
+        future = sum(c["future_items"] for c in expected["columns"])
+        if (site.freshness or {}).get("future_items", 0) != future:
+            problems.append(f"{site.spec.url} future items: {(site.freshness or {}).get('future_items')} != {future}")
+    return compared, problems
+
+
 def province_specs(province: Any) -> list[SiteSpec]:
     """The province's sites as registry entries."""
     return [
@@ -91,6 +129,7 @@ def demo_options(province: Any, port: int, out_dir: Path | None) -> InspectOptio
     as_of = dt.datetime.combine(province.as_of, dt.time(0, 0), ZoneInfo("Asia/Shanghai"))
     return InspectOptions(
         as_of=as_of,
+        now=as_of,  # the simulated province's "today" is T: later dates there are forged
         out_dir=out_dir,
         fetch=FetchConfig(
             timeout=15.0, resolve=resolve, offline=True,
@@ -121,12 +160,15 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
     with run_in_thread(province) as server:
         specs = province_specs(province)
         code, run = execute(specs, demo_options(province, server.port, out_dir), out_dir, json_out=json_out, quiet=quiet)
-    score = score_against_truth(run, truth(province))
+    expected = truth(province)
+    score = score_against_truth(run, expected)
+    compared, column_problems = freshness_against_truth(run, expected)
     (out_dir / "truth-check.json").write_text(
         json.dumps(
             {"expected": score.expected, "found": score.found, "true_positive": score.true_positive,
              "precision": score.precision, "recall": score.recall, "missed": score.missed,
-             "false": score.false, "blocked_reported_dead": score.blocked_reported_dead},
+             "false": score.false, "blocked_reported_dead": score.blocked_reported_dead,
+             "columns_compared": compared, "freshness_mismatches": column_problems},
             ensure_ascii=False, indent=2,
         ),
         encoding="utf-8",
@@ -136,6 +178,10 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
             f"与标准答案对比：应有死链 {score.expected} 条，检出 {score.found} 条，"
             f"精确率 {score.precision:.3f}，召回率 {score.recall:.3f}；"
             f"受限/慢速链接误报为死链 {len(score.blocked_reported_dead)} 条",
+            soft_wrap=True,
+        )
+        console.print(
+            f"栏目与首页更新：对比栏目 {compared} 个，与标准答案不一致 {len(column_problems)} 处",
             soft_wrap=True,
         )
     return code

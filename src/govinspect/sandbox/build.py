@@ -14,6 +14,7 @@ from typing import cast
 from govinspect.sandbox import names
 from govinspect.sandbox.defects import ROLE_TABLE
 from govinspect.sandbox.external import build_external_hosts
+from govinspect.sandbox.freshness import FIRST_LEVEL_KEY, NESTED_POLICY, plan_freshness, scenario_for
 from govinspect.sandbox.model import (
     DEFAULT_AS_OF,
     DEFAULT_SLOW_SECONDS,
@@ -162,7 +163,8 @@ def _site(
     pool = _town_pool()
     towns = tuple(n + rng.choice(d["town_suffixes"]) for n in rng.sample(pool, min(n_towns, len(pool))))
     page_size = 20 if big else fam.page_size
-    columns = _columns(rng, fam, portal, big_pages, towns)
+    scenario = scenario_for(i, big, prov.mode)
+    columns = _columns(rng, fam, portal, big_pages, towns, scenario)
     site = SimSite(
         province=prov,
         index=i,
@@ -191,12 +193,18 @@ def _site(
         towns=towns,
         dept_short=dept.short if dept else "",
     )
+    site.freshness = scenario
     _allocate(rng, site, pages_per_site, big_pages)
+    plan_freshness(site)
     return site
 
 
-def _columns(rng: random.Random, fam: Family, portal: bool, big_pages: int | None, towns: tuple[str, ...]) -> list[Column]:
-    """The column tree (parents before children) from the catalogue."""
+def _columns(
+    rng: random.Random, fam: Family, portal: bool, big_pages: int | None, towns: tuple[str, ...],
+    scenario: str = "fresh",
+) -> list[Column]:
+    """The column tree (parents before children) from the catalogue, shaped by the scenario:
+    通知公告/政策文件 raised to the main menu, or 政策文件 split into nested sub-columns."""
     cols: list[Column] = []
 
     def add(key: str, name: str, category: str, parent: Column | None, images: bool = False) -> Column:
@@ -213,9 +221,19 @@ def _columns(rng: random.Random, fam: Family, portal: bool, big_pages: int | Non
         if not big and top["key"] in ("ztzl", "hdjl", "bsfw"):
             keep = [children[0]] + [c for c in children[1:] if rng.random() < 0.6]
             children = keep
+        if scenario in FIRST_LEVEL_KEY and top["key"] == "xxgk":
+            for ch in children:
+                if ch["key"] in ("tzgg", "zcwj"):
+                    add(ch["key"], ch["name"], ch["category"], None)
+            children = [c for c in children if c["key"] not in ("tzgg", "zcwj")]
         parent = add(top["key"], top["name"], "other", None)
         for ch in children:
             key, cat = ch["key"], ch["category"]
+            if scenario in NESTED_POLICY and key == "zcwj" and not big:
+                sub = add(key, ch["name"], cat, parent)
+                add("gfxwj", "规范性文件", cat, sub)
+                add("bmwj", "部门文件", cat, sub)
+                continue
             if big and key in ("bmdt", "xzdt") and extra_leaves:
                 sub = add(key, ch["name"], cat, parent)
                 if key == "bmdt":

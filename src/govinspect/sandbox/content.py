@@ -72,9 +72,15 @@ def generate_items(site: SimSite, column: Column) -> list[Item]:
     fam = site.family
     as_of = site.province.as_of
     day = as_of - dt.timedelta(days=rng.randint(age_lo, age_hi))
+    if column.newest_age is not None:
+        day = as_of - dt.timedelta(days=column.newest_age)
     items: list[Item] = []
     for pos in range(column.n_items):
-        if pos:
+        if pos == 0 and column.future_days is not None:
+            day = as_of + dt.timedelta(days=column.future_days)  # a forged date after T
+        elif pos == 1 and column.future_days is not None:
+            day = as_of - dt.timedelta(days=rng.randint(age_lo, age_hi))
+        elif pos:
             day -= dt.timedelta(days=rng.randint(gap_lo, gap_hi))
         published = dt.datetime(day.year, day.month, day.day, rng.randint(8, 18), rng.randint(0, 59))
         title = _fill(rng.choice(templates), rng, site, day.year)

@@ -117,6 +117,8 @@ def missing_article_url(site: SimSite, column: Column, k: int, rng: random.Rando
 def home_pictures(site: SimSite) -> list[Item]:
     """The items shown with a picture in the homepage's 图片新闻 block (shared with pages)."""
     out: list[Item] = []
+    if site.home_nav_only:
+        return out
     cols = sorted(site.leaf_columns, key=lambda c: (not c.images, c.category != "news", c.index))
     for col in cols:
         for it in site.items(col):

@@ -101,6 +101,11 @@ class Column:
     images: bool = False  # items usually carry a picture (图片新闻)
     children: list[Column] = field(default_factory=list)
     items_cache: list[Item] | None = None
+    # Freshness plan (sandbox/freshness.py): days before T of the newest item (None: the
+    # catalogue's usual range), a first item dated this many days after T, dates not shown.
+    newest_age: int | None = None
+    future_days: int | None = None
+    dates_hidden: bool = False
 
     @property
     def is_leaf(self) -> bool:
@@ -170,6 +175,8 @@ class SimSite:
     related_count: int
     home_block_size: int
     big: bool = False
+    freshness: str = "fresh"  # the freshness scenario (sandbox/freshness.py)
+    home_nav_only: bool = False  # the homepage is only navigation (no blocks of items)
     area_name: str = ""  # 青山县 / 云溪市
     area_short: str = ""  # 青山 / 云溪
     towns: tuple[str, ...] = ()

@@ -101,7 +101,8 @@ def _column_link(site: SimSite, col: Column, page: int = 0) -> Link:
 
 
 def _item_link(site: SimSite, item: Item) -> Link:
-    return Link(site.url(item.path), item.title, title=item.title, date=item.date)
+    shown = None if item.column.dates_hidden else item.date
+    return Link(site.url(item.path), item.title, title=item.title, date=shown)
 
 
 def _frame(site: SimSite, path: str, kind: str, title: str) -> PageSpec:
@@ -184,6 +185,8 @@ def home_spec(site: SimSite, path: str) -> PageSpec:
             )
         )
     featured = ("gzdt", "tzgg", "zcwj", "zcjd", "bmdt", "xzdt", "ldxj", "bszn")
+    if site.home_nav_only:
+        featured = ()  # 首页仅为导航: menus, banner and footer only
     for key in featured:
         col = site.column_by_key(key)
         if col is not None:

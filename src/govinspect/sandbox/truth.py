@@ -15,6 +15,7 @@ from typing import Any
 from govinspect.sandbox.files import DOC_EXTS, IMAGE_EXTS
 from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
+from govinspect.sandbox.truth_columns import column_truth, homepage_truth
 from govinspect.sandbox.urls import split_path
 
 FOLLOW = frozenset({"a", "area", "frame", "iframe"})
@@ -98,6 +99,9 @@ def site_truth(site: SimSite) -> dict[str, Any]:
         "traps": ordered(traps),
         "pages": pages,
         "robots_disallow": list(disallow),
+        "freshness_scenario": site.freshness,
+        "homepage": homepage_truth(site),
+        "columns": column_truth(site),
     })
     return info
 

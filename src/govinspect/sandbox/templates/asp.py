@@ -39,6 +39,7 @@ class AspFamily(Family):
     """动易/新云-era ASP site."""
 
     name = "asp"
+    url_has_date = False  # ShowArticle.asp?ArticleID=123
     id_base = 0
     col_id_base = 1
     col_id_step = 1

@@ -98,6 +98,7 @@ class Family:
     server: ClassVar[str] = "nginx"
     features: ClassVar[frozenset[str]] = frozenset()
     raw_unicode_paths: ClassVar[bool] = False  # hrefs carry raw Chinese file names
+    url_has_date: ClassVar[bool] = True  # article URLs carry the publication date
     assets: ClassVar[dict[str, str]] = {}
     sitemap_path: ClassVar[str] = "/wzdt/index.html"
 
