@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from typing import Any
 
 import yaml
@@ -40,6 +41,7 @@ __all__ = [
     "CATEGORIES",
     "ColumnRules",
     "ColumnSignals",
+    "column_key",
     "column_signals",
     "load_column_rules",
     "normalize_column_name",
@@ -181,6 +183,34 @@ def load_column_rules(path: Path | None = None) -> ColumnRules:
     if path is None:
         return _default_rules()
     return _rules_from_data(yaml.safe_load(Path(path).read_text("utf-8")))
+
+
+# --- column identity ---
+
+_INDEX_RE = re.compile(r"/(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|php|aspx?)$", re.IGNORECASE)
+_PAGE_FILE_RE = re.compile(r"/(\w+?)_\d{1,4}\.(s?html?)$", re.IGNORECASE)
+# Query parameters that number the pages of one list.
+_PAGER_PARAMS = frozenset(
+    {"page", "pageno", "pagenum", "pagenumber", "pageindex", "curpage", "currpage", "currentpage", "p", "pn",
+     "pg", "start", "offset", "pagesize", "page_no", "page_num", "uid", "totalrecord", "_"}
+)
+
+def column_key(url: str) -> str:
+    """The identity of the column whose list page is `url` (pager and index suffixes removed)."""
+    norm = normalize_url(url) or url
+    parts = urlsplit(norm)
+    path = _INDEX_RE.sub("/", parts.path)
+    if path == parts.path:
+        # Not an index file: `list_2.html` paging `list.html` (only with a pager-like stem).
+        m = _PAGE_FILE_RE.search(path)
+        if m and m.group(1).lower() in ("list", "index", "more", "page"):
+            path = path[: m.start()] + f"/{m.group(1)}.{m.group(2)}"
+    query = parts.query
+    if query:
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _PAGER_PARAMS]
+        query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
+
 
 
 # --- page signals ----------------------------------------------------------------------------

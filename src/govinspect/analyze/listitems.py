@@ -69,7 +69,7 @@ class ListItem:
     title: str
     url: str
     date: date | None
-    date_source: str  # text | cell | url | inferred_year | none
+    date_source: str  # text | cell | url | url_year (month-day + the URL's year) | inferred_year | none
     hidden: bool = False
 
 
@@ -346,6 +346,12 @@ def _item(member: LexborNode, links: list[LexborNode], base: str, as_of: date, d
 
 def _resolve(raws: list[_Raw], as_of: date) -> list[ListItem]:
     """Month-days of a block resolved together; then URL dates for the still undated."""
+    for r in raws:
+        if r.date is None and r.month_day is not None:
+            # [05-25] beside /art/2023/5/25/…: the URL gives the year the list leaves out.
+            d = date_from_url(r.url, as_of=as_of)
+            if d is not None and (d.month, d.day) == r.month_day:
+                r.date, r.source = d, "url_year"
     mds = [r for r in raws if r.date is None and r.month_day is not None]
     if mds:
         years = infer_years([r.month_day for r in mds if r.month_day is not None], as_of)

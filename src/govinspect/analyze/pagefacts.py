@@ -24,15 +24,18 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.columns import column_signals
-from govinspect.analyze.dates import published_date
-from govinspect.analyze.listitems import ListBlock, extract_list_blocks
-from govinspect.analyze.pagetype import classify_page, page_features
-from govinspect.crawl.urls import join_url
+from govinspect.analyze.columns import column_key, column_signals
+from govinspect.analyze.dates import date_from_url, published_date
+from govinspect.analyze.listitems import ListBlock, ListItem, extract_list_blocks
+from govinspect.analyze.nodes import is_hidden
+from govinspect.analyze.pagetype import classify_page, is_article_url, page_features
+from govinspect.crawl.urls import host_of, join_url
 
 __all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "script_pages", "script_records_html"]
 
 MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
+MAX_FALLBACK_ITEMS = 200
+_PAGER_TITLES = frozenset({"首页", "上一页", "下一页", "尾页", "末页", "前一页", "后一页", "上页", "下页"})
 _DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 _RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]{1,300})\)")
@@ -116,6 +119,41 @@ def script_pages(html: str, page_url: str) -> list[str]:
     return out
 
 
+def _is_menu(items: list[ListItem], menu_urls: set[str], page_url: str) -> bool:
+    """Whether a block is a menu or a footer row rather than entries of a list."""
+    if menu_urls and sum(1 for i in items if i.url in menu_urls) * 2 >= len(items):
+        return True  # a menu of the site's columns (a left column menu in a table)
+    undated = sum(1 for i in items if i.date is None)
+    if undated * 2 >= len(items):
+        own = column_key(page_url)
+        if any(column_key(i.url) == own for i in items):
+            return True  # undated links including this very column: a menu marking where we are
+    page_host = host_of(page_url)
+    return all(i.date is None and host_of(i.url) != page_host for i in items)  # 友情链接, footer badges
+
+
+def _fallback_items(tree: LexborHTMLParser, page_url: str, menu_urls: set[str]) -> list[ListItem]:
+    """Article links of a list too short or too plain to form a block (one undated entry)."""
+    page_host = host_of(page_url)
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    root = tree.body or tree.root
+    if root is None:
+        return out
+    for a in root.css("a[href]"):
+        url = join_url(page_url, a.attributes.get("href") or "")
+        if url is None or url in seen or url in menu_urls or host_of(url) != page_host or not is_article_url(url):
+            continue
+        if is_hidden(a, 4):
+            continue
+        seen.add(url)
+        title = " ".join(a.text(deep=True).split()) or (a.attributes.get("title") or "")
+        out.append(ListItem(title, url, date_from_url(url), "url" if date_from_url(url) else "none"))
+        if len(out) >= MAX_FALLBACK_ITEMS:
+            break
+    return out
+
+
 def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) -> tuple[tuple[FactBlock, ...], int | None]:
     out: list[FactBlock] = []
     best: tuple[int, int] | None = None
@@ -123,11 +161,10 @@ def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) ->
     for b in blocks:
         if b.role != "main" or not b.items:
             continue
-        if menu_urls and sum(1 for i in b.items if i.url in menu_urls) * 2 >= len(b.items):
-            continue  # a menu of the site's columns (a left column menu in a table), not entries
-        if page_url in (i.url for i in b.items) and sum(1 for i in b.items if i.date is None) * 2 >= len(b.items):
-            continue  # undated links that include this very page: a menu with the current column
-        items = tuple(FactItem(i.title, i.url, i.date.isoformat() if i.date else None) for i in b.items)
+        entries = [i for i in b.items if i.title not in _PAGER_TITLES] or b.items
+        if _is_menu(entries, menu_urls, page_url):
+            continue
+        items = tuple(FactItem(i.title, i.url, i.date.isoformat() if i.date else None) for i in entries)
         dated = sum(1 for i in items if i.date)
         key = (dated, len(items))
         if best is None or key > best:
@@ -156,6 +193,12 @@ def page_facts(
     menu_urls = {u for _, u in signals.nav} | {u for _, u in signals.sub_nav}
     menu_urls |= {u for _, u in signals.breadcrumb if u}
     fact_blocks, primary = _fact_blocks(blocks, menu_urls, url)
+    if primary is None and kind in ("list", "letters", "other") and not features.blank:
+        extra_items = _fallback_items(tree, url, menu_urls)
+        if extra_items:
+            more, _ = _fact_blocks([ListBlock(extra_items, "a", "main", "", None)], menu_urls, url)
+            if more:
+                fact_blocks, primary = fact_blocks + more, len(fact_blocks)
     if not fact_blocks and not features.blank and records is None:
         # An empty-looking list page that loads its entries by script (ajax) is not known
         # to be blank: say so, and let the column be "unknown" rather than "blank".

@@ -33,7 +33,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.listitems import ListBlock, extract_list_blocks
 
-__all__ = ["KINDS", "PageFeatures", "PageType", "classify_page", "page_features"]
+__all__ = ["KINDS", "PageFeatures", "PageType", "classify_page", "is_article_url", "page_features"]
 
 KINDS = ("home", "channel", "list", "article", "guide", "letters", "search", "other")
 
@@ -170,6 +170,13 @@ def page_features(tree: LexborHTMLParser, html: str = "") -> PageFeatures:
     return f
 
 
+def is_article_url(url: str) -> bool:
+    """Whether the URL looks like an article's (t20240612_…, /art/2024/…, ShowArticle.asp?…)."""
+    parts = urlsplit(url)
+    path_q = (parts.path + ("?" + parts.query if parts.query else "")).lower()
+    return any(p.search(path_q) for p in _conf()["_article_url"])
+
+
 def _is_home_url(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -261,8 +268,10 @@ def classify_page(
         return PageType("list", ["empty column text"])
 
     # Channel: a grid of column links, few dated items.
-    undated_links = sum(len(b.items) for b in mains) - total_dated
-    if undated_links >= 6 and total_dated <= 2 and f.breadcrumb:
+    # (undated links to articles are an undated list, not a grid of columns)
+    undated_links = sum(1 for b in mains for i in b.items if i.date is None and not is_article_url(i.url))
+    article_links = sum(1 for b in mains for i in b.items if is_article_url(i.url))
+    if undated_links >= 6 and total_dated <= 2 and article_links < 3 and f.breadcrumb and not f.pagination:
         return PageType("channel", [f"{undated_links} undated column links"])
 
     if short_body or (f.article_labels and article_url and f.h1):

@@ -27,14 +27,12 @@ module, over the `PageFacts` of every page of a crawl:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from govinspect.analyze.columns import ColumnRules, load_column_rules, normalize_column_name
+from govinspect.analyze.columns import ColumnRules, column_key, load_column_rules, normalize_column_name
 from govinspect.analyze.pagefacts import FactItem, PageFacts
 from govinspect.crawl.urls import normalize_url
 
@@ -42,32 +40,8 @@ __all__ = ["HOMEPAGE_WINDOW_DAYS", "SiteColumns", "column_key"]
 
 HOMEPAGE_WINDOW_DAYS = 14
 _HOME_NAMES = frozenset({"首页", "网站首页", "主页", "返回首页", "home"})
-_INDEX_RE = re.compile(r"/(?:index|default)(?:_\d+)?\.(?:s?html?|jsp|php|aspx?)$", re.IGNORECASE)
-_PAGE_FILE_RE = re.compile(r"/(\w+?)_\d{1,4}\.(s?html?)$", re.IGNORECASE)
-# Query parameters that number the pages of one list.
-_PAGER_PARAMS = frozenset(
-    {"page", "pageno", "pagenum", "pagenumber", "pageindex", "curpage", "currpage", "currentpage", "p", "pn",
-     "pg", "start", "offset", "pagesize", "page_no", "page_num", "uid", "totalrecord", "_"}
-)
 _LIST_KINDS = frozenset({"list", "letters"})
 _SINGLE_KINDS = frozenset({"article", "guide"})
-
-
-def column_key(url: str) -> str:
-    """The identity of the column whose list page is `url` (pager and index suffixes removed)."""
-    norm = normalize_url(url) or url
-    parts = urlsplit(norm)
-    path = _INDEX_RE.sub("/", parts.path)
-    if path == parts.path:
-        # Not an index file: `list_2.html` paging `list.html` (only with a pager-like stem).
-        m = _PAGE_FILE_RE.search(path)
-        if m and m.group(1).lower() in ("list", "index", "more", "page"):
-            path = path[: m.start()] + f"/{m.group(1)}.{m.group(2)}"
-    query = parts.query
-    if query:
-        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _PAGER_PARAMS]
-        query = urlencode(kept)
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ for a navigation-only homepage, over the second-level pages it links to.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from govinspect.analyze.columns import load_column_rules
@@ -89,8 +90,9 @@ def homepage_truth(site: SimSite) -> dict[str, Any]:
                     pages.append(spec)
     dates: dict[str, dt.date | None] = {}
     for spec in pages:
-        entries = [e for b in spec.blocks for e in b.entries] + list(spec.entries)
-        for link in entries:
+        # Picture blocks show a photo and a title, never a date (every template).
+        entries = [replace(e, date=None) if b.pictures else e for b in spec.blocks for e in b.entries]
+        for link in entries + list(spec.entries):
             host, pq = split_path(link.url)
             item_page = site.page_spec(pq) if host in site.hostnames else None
             if item_page is None or item_page.kind != "article":
