@@ -10,7 +10,7 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from govinspect.demo import demo_options, province_specs, score_against_truth
+from govinspect.demo import demo_options, freshness_against_truth, province_specs, score_against_truth
 from govinspect.inspect import inspect_sites
 from govinspect.sandbox.build import build_province
 from govinspect.sandbox.server import start_server
@@ -51,6 +51,33 @@ async def test_dead_links_match_the_ground_truth_exactly(province, tmp_path):
     truth_reasons = {(d["target"], d["reason"]) for s in expected["sites"] for d in s["dead_links"]}
     found_reasons = {(d.target, d.reason) for s in run.sites for d in s.dead_links}
     assert truth_reasons == found_reasons
+
+
+async def test_columns_and_homepages_match_the_ground_truth_exactly(province, tmp_path):
+    """Every column of every site found, none extra; category, first-level, item count, latest
+    date and state equal; homepage latest date and 2-week count equal; forged dates counted."""
+    server = await start_server(province)
+    try:
+        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
+    finally:
+        await server.close()
+    expected = truth(province)
+    compared, problems = freshness_against_truth(run, expected)
+    assert problems == []
+    assert compared == sum(len(s["columns"]) for s in expected["sites"]) > 150
+    # The province holds every state and every veto, so the comparison means something.
+    states = {c["state"] for s in expected["sites"] for c in s["columns"]}
+    assert states == {"ok", "stale", "blank"}
+    vetoes = {v for s in run.sites for v in s.vetoes}
+    assert {"veto.homepage_not_updated", "veto.columns_not_updated.key", "veto.columns_not_updated.blank",
+            "veto.security.fraud"} <= vetoes
+    assert any(s["homepage"]["navigation_only"] for s in expected["sites"])
+    # Each column veto names its columns with their newest item (or their emptiness).
+    for site in run.sites:
+        for f in site.findings:
+            if f.indicator.startswith("veto.columns_not_updated"):
+                assert len(f.evidence) == f.measure["count"]
+                assert all(e.url.startswith("http://") and e.detail for e in f.evidence)
 
 
 def test_demo_command_writes_results_report_and_evidence(tmp_path):

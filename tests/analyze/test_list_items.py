@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -67,9 +68,27 @@ def test_hanweb_month_day_cells_across_year_boundary() -> None:
     assert main.selector.endswith("table.lm_list > tr")
     assert main.heading == "工作动态"
     assert [i.date for i in main.items] == [date(2024, 1, 8), date(2024, 1, 3), date(2023, 12, 28), date(2023, 12, 15)]
-    assert {i.date_source for i in main.items} == {"inferred_year"}
+    # [01-08] beside /art/2024/1/8/…: the URL's year is taken, not guessed
+    assert {i.date_source for i in main.items} == {"url_year"}
     assert main.items[0].url == "http://fgj.qingshan.gov.cn/art/2024/1/8/art_1208_77001.html"
     assert latest_item_date(blocks) == date(2024, 1, 8)
+
+
+def test_month_days_without_url_dates_infer_years_across_the_boundary() -> None:
+    html = (PAGES / "hanweb_table_list_md_year_boundary.html").read_text("utf-8")
+    html = re.sub(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_", "/module/show.jsp?art=", html)
+    blocks = extract_list_blocks(html, "http://fgj.qingshan.gov.cn/col/col1208/index.html", as_of=date(2024, 1, 10))
+    (main,) = main_blocks(blocks)
+    assert [i.date for i in main.items] == [date(2024, 1, 8), date(2024, 1, 3), date(2023, 12, 28), date(2023, 12, 15)]
+    assert {i.date_source for i in main.items} == {"inferred_year"}
+
+
+def test_month_day_disagreeing_with_the_url_date_keeps_the_shown_date() -> None:
+    html = (PAGES / "hanweb_table_list_md_year_boundary.html").read_text("utf-8")
+    html = html.replace("/art/2024/1/8/art_", "/art/2024/1/7/art_")  # shown [01-08], URL says 1/7
+    blocks = extract_list_blocks(html, "http://fgj.qingshan.gov.cn/col/col1208/index.html", as_of=date(2024, 1, 10))
+    (main,) = main_blocks(blocks)
+    assert (main.items[0].date, main.items[0].date_source) == (date(2024, 1, 8), "inferred_year")
 
 
 def test_hanweb_menu_row_is_nav() -> None:
@@ -109,7 +128,7 @@ def test_home_blocks_headings_and_more_links(home: list[ListBlock]) -> None:
     ]
     news = mains[0]
     assert [i.date for i in news.items] == [date(2024, 6, 14), date(2024, 6, 12), date(2024, 6, 5), date(2024, 5, 30)]
-    assert news.items[0].date_source == "inferred_year"
+    assert news.items[0].date_source == "url_year"  # [06-14] confirmed by t20240614_… in the URL
 
 
 def test_home_hot_block_is_side_and_ignored_for_latest(home: list[ListBlock]) -> None:
@@ -218,14 +237,13 @@ def test_hidden_items_are_flagged() -> None:
 # --- the simulated province -----------------------------------------------------------------------
 
 
-def _primary(blocks: list[ListBlock]) -> ListBlock | None:
-    """The main block with the most dated items (what a column's freshness is read from)."""
-    mains = [b for b in blocks if b.role == "main" and any(i.date for i in b.items)]
-    return max(mains, key=lambda b: (sum(i.date is not None for i in b.items), len(b.items)), default=None)
-
-
 def test_sandbox_list_pages_match_the_model() -> None:
+    """Every list page of the province: the column's own list (as the column checks read it)
+    holds exactly the model's entries, with the date a reader can see (in the list, else in
+    the article URL, else none)."""
+    from govinspect.analyze.pagefacts import page_facts
     from govinspect.sandbox import build_province
+    from govinspect.sandbox.truth_columns import _visible_date
 
     province = build_province(1, 12)
     checked: dict[str, int] = {}
@@ -235,11 +253,14 @@ def test_sandbox_list_pages_match_the_model() -> None:
                 continue
             spec = site.page_spec(path)
             assert spec is not None
-            expected = [(lk.text, lk.url, lk.date) for lk in spec.entries]
+            expected = [(lk.text, lk.url, _visible_date(site, lk)) for lk in spec.entries]
             html = site.render(path)
             assert html is not None
-            best = _primary(extract_list_blocks(html, site.url(path), as_of=province.as_of))
-            got = [(i.title, i.url, i.date) for i in best.items] if best is not None else []
+            facts = page_facts(html, site.url(path), as_of=province.as_of)
+            got = []
+            if facts.primary is not None:
+                got = [(i.title, i.url, date.fromisoformat(i.date) if i.date else None)
+                       for i in facts.blocks[facts.primary].items]
             assert got == expected, (site.template, path)
             checked[site.template] = checked.get(site.template, 0) + 1
     assert set(checked) == {"trs", "hanweb", "generic", "asp"}

@@ -39,8 +39,6 @@ _PAGER_TITLES = frozenset({"首页", "上一页", "下一页", "尾页", "末页
 _DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 _RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]{1,300})\)")
-_ARG_STR_RE = re.compile(r"""["']([^"']*)["']""")
-_ARG_INT_RE = re.compile(r"(?<![\w.])(\d{1,6})(?![\w.])")
 _LIST_SCRIPT_RE = re.compile(
     r"<script[^>]*>[^<]{0,4000}?(?:\$\.ajax|\$\.get|\$\.post|\.getJSON|XMLHttpRequest|fetch\()", re.I
 )
@@ -102,9 +100,18 @@ def script_pages(html: str, page_url: str) -> list[str]:
         return []
     out: list[str] = []
     for m in _CREATE_PAGE_RE.finditer(html):
-        args = m.group(1)
-        strs = _ARG_STR_RE.findall(args)
-        ints = [int(x) for x in _ARG_INT_RE.findall(_ARG_STR_RE.sub("", args))]
+        strs: list[str] = []
+        ints: list[int] = []
+        for arg in (a.strip() for a in m.group(1).split(",")):
+            if arg[:1] in ("'", '"'):
+                strs.append(arg.strip("'\""))
+            elif arg.isdigit():
+                ints.append(int(arg))
+            elif re.fullmatch(r"[A-Za-z_$][\w$]{0,40}", arg):
+                # createPageHTML(countPage, currentPage, …) after `var countPage = 4`
+                value = re.search(rf"\b{re.escape(arg)}\s*=\s*(\d{{1,6}})\b", html)
+                if value is not None:
+                    ints.append(int(value.group(1)))
         if len(strs) < 2 or not ints:
             continue
         prefix, suffix = strs[-2].strip(), strs[-1].strip().lstrip(".")
