@@ -34,7 +34,6 @@ from typing import Any
 
 from govinspect.analyze.columns import ColumnRules, column_key, load_column_rules, normalize_column_name
 from govinspect.analyze.pagefacts import FactItem, PageFacts
-from govinspect.crawl.urls import normalize_url
 
 __all__ = ["HOMEPAGE_WINDOW_DAYS", "SiteColumns", "column_key"]
 
