@@ -45,3 +45,19 @@ def test_base_url_resolves_a_saved_page_as_on_its_site():
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["items"] and all(i["url"].startswith("http://www.qingshan.gov.cn/xxgk/tzgg/") for i in data["items"])
+
+
+def test_extract_shows_why_a_column_reads_as_it_does():
+    url = "http://www.qingshan.gov.cn/xwzx/gzdt/"
+    proc = run_extract(str(PAGES / "trs_list_createpagehtml_only.html"), "--base-url", url, "--as-of", "2024-06-15",
+                       "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["page_type"] == "list"
+    cols = data["columns"]
+    assert cols["column_name"] == "工作动态"
+    assert [c["name"] for c in cols["breadcrumb"]] == ["首页", "新闻中心", "工作动态"]
+    assert cols["list"] == {"items": 4, "latest": "2024-06-14", "undated_items": 0}
+    assert cols["script_pages"][-1] == url + "index_3.html"
+    assert [c["name"] for c in cols["sub_nav"]] == ["工作动态", "部门动态", "乡镇动态"]
+    assert data["items"][0]["date_source"] == "text"

@@ -227,3 +227,19 @@ def test_xlsx_renamed_to_csv_is_still_read(tmp_path: Path) -> None:
     renamed = path.rename(tmp_path / "r.csv")
     (site,) = read_sites(renamed)
     assert site.url == "http://www.x.gov.cn/"
+
+
+def test_registry_column_categories_override_the_name_rules(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["网站标识码", "网站名称", "首页地址", "栏目分类"])
+    ws.append(["3311230001", "青山县人民政府", "http://www.qingshan.gov.cn/",
+               "图片新闻=其他；http://www.qingshan.gov.cn/zwgk/gsgg/=notice"])
+    ws.append(["3311230002", "青山县教育局", "http://jyj.qingshan.gov.cn/", "通知公告=notise"])
+    path = tmp_path / "sites.xlsx"
+    wb.save(path)
+    good, typo = read_sites(path)
+    assert good.column_overrides == (("图片新闻", "other"), ("http://www.qingshan.gov.cn/zwgk/gsgg/", "notice"))
+    assert good.input_error is None
+    # A typo in a category is that row's error (one line, naming it), never a silent default.
+    assert typo.input_error is not None and "通知公告=notise" in typo.input_error

@@ -1,8 +1,11 @@
 """`govinspect extract`: show what the analyser sees on given pages (files or URLs).
 
-A file is read as bytes and its encoding found exactly as for a fetched page. For now the
-analyser reports page basics and links; later issues fill page type, items and dates, footer,
-letters, guide and text checks — the keys are present already (null or empty).
+A file is read as bytes and its encoding found exactly as for a fetched page. The analyser
+reports page type (with its reasons), title, publish date (with where it was found), list items
+with their dates (and the date's source), the page's list blocks, what the page says about
+columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers) and links.
+Footer, letters, guide and text checks come with later issues; their keys are present already
+(null or empty).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
 from govinspect.analyze.links import extract_links
-from govinspect.analyze.listitems import extract_list_blocks
+from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
 from govinspect.analyze.pagetype import classify_page
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
 from govinspect.net.decoding import decode_body
@@ -40,13 +43,14 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         else:
             kind = link_kind_by_extension(link.url)
         links.append({"url": link.url, "kind": kind, "hidden": link.hidden, "tag": link.tag, "text": link.text})
-    published, _how = published_date(text, page_url, as_of=as_of.date(), tree=tree)
-    blocks = extract_list_blocks(text, page_url, as_of=as_of.date(), tree=tree)
+    published, how = published_date(text, page_url, as_of=as_of.date(), tree=tree)
+    blocks = page_list_blocks(text, page_url, as_of=as_of.date(), tree=tree)
     page_type = classify_page(text, page_url, as_of=as_of.date(), blocks=blocks, tree=tree)
     items = [
-        {"title": i.title, "url": i.url, "date": i.date.isoformat() if i.date else None}
+        {"title": i.title, "url": i.url, "date": i.date.isoformat() if i.date else None, "date_source": i.date_source}
         for b in blocks if b.role == "main" for i in b.items
     ]
+    facts = page_facts(text, page_url, as_of=as_of.date(), tree=tree, blocks=blocks)
     return {
         "source": source,
         "encoding": encoding,
@@ -54,7 +58,13 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         "page_type_reasons": page_type.reasons,
         "title": page.title,
         "published": published.isoformat() if published else None,
+        "published_source": how if published else None,
         "items": items,
+        "columns": _columns(facts, page_url, text),
+        "blocks": [
+            {"heading": b.heading, "selector": b.selector, "role": b.role, "more_url": b.more_url, "items": len(b.items)}
+            for b in blocks
+        ],
         "footer": None,
         "letters": [],
         "guide": None,
@@ -62,6 +72,28 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         "illegal": [],
         "privacy": [],
         "links": links,
+    }
+
+
+def _columns(facts: PageFacts, page_url: str, html: str) -> dict[str, Any]:
+    """What the page says about columns: its own (breadcrumb, ColumnName, its list) and the
+    site's (main menu, column menu), as the crawl-level column discovery reads them."""
+    own = None
+    if facts.primary is not None:
+        entries = facts.blocks[facts.primary].items
+        dated = sorted((i.date for i in entries if i.date), reverse=True)
+        own = {"items": len(entries), "latest": dated[0] if dated else None,
+               "undated_items": sum(1 for i in entries if not i.date)}
+    return {
+        "column_name": facts.column_name,
+        "breadcrumb": [{"name": n, "url": u} for n, u in facts.breadcrumb],
+        "list": own,
+        "blank_text": facts.blank,
+        "list_filled_by_script": facts.script_list,
+        "nav": [{"name": n, "url": u} for n, u in facts.nav],
+        "sub_nav": [{"name": n, "url": u} for n, u in facts.sub_nav],
+        "more_links": [{"heading": b.heading, "url": b.more_url} for b in facts.blocks if b.more_url],
+        "script_pages": script_pages(html, page_url),
     }
 
 

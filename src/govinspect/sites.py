@@ -48,6 +48,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "portal": ("是否门户", "是否门户网站", "是否为门户网", "是否为门户网站", "门户", "门户网站",
                "portal", "isportal"),
     "aliases": ("别名", "其他域名", "备用域名", "别名域名", "aliases", "alias", "otherhosts"),
+    "column_categories": ("栏目分类", "栏目类别", "栏目类型", "栏目分类调整", "columncategories", "columncategory"),
 }
 _HEADER_LOOKUP = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
 
@@ -297,6 +298,37 @@ def _pick(row: Sequence[Any], indexes: Iterable[int]) -> str:
     return ""
 
 
+_OVERRIDE_SPLIT = re.compile(r"[;；\n]+")
+_CATEGORY_WORDS = {
+    "动态要闻": "news", "动态": "news", "要闻": "news", "通知公告": "notice", "政策文件": "policy",
+    "应更新栏目": "should_update", "应更新": "should_update", "基本信息": "static", "无更新要求": "static",
+    "互动交流": "interaction", "办事服务": "service", "其他": "other",
+}
+
+
+def _column_overrides(text: str) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """`通知公告=notice; http://…/zcjd/=policy` → ((key, category), …), or an error sentence.
+
+    A category is an English id (news, notice, policy, should_update, static, interaction,
+    service, other) or its Chinese label (动态要闻, 通知公告 …). An unknown one is an error of the
+    row: a typo must not silently switch a column's check off.
+    """
+    from govinspect.analyze.columns import CATEGORIES
+
+    out: list[tuple[str, str]] = []
+    for part in _OVERRIDE_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.replace("＝", "=").rpartition("=")
+        key, value = key.strip(), value.strip()
+        category = value.lower() if value.lower() in CATEGORIES else _CATEGORY_WORDS.get(value)
+        if not sep or not key or category is None:
+            return (), f"栏目分类“{part}”无法识别，应写作“栏目名或栏目网址=类别”，类别为 {'、'.join(CATEGORIES)} 或其中文名 (bad column category)"
+        out.append((key, category))
+    return tuple(out), None
+
+
 def read_sites(path: Path) -> list[SiteSpec]:
     """Sites listed in a CSV or XLSX registry, in file order; blank rows skipped.
 
@@ -311,6 +343,7 @@ def read_sites(path: Path) -> list[SiteSpec]:
         if not any(values.values()):
             continue  # blank row (or one with only a 序号 or remarks)
         url, error = normalise_site_url(values.get("url", ""))
+        overrides, override_error = _column_overrides(values.get("column_categories", ""))
         sites.append(
             SiteSpec(
                 url=url,
@@ -320,7 +353,8 @@ def read_sites(path: Path) -> list[SiteSpec]:
                 region=values.get("region") or None,
                 portal=_portal(values.get("portal", "")),
                 aliases=_aliases(values.get("aliases", "")),
-                input_error=error,
+                column_overrides=overrides,
+                input_error=error or override_error,
             )
         )
     return sites

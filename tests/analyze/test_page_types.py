@@ -160,4 +160,5 @@ def test_extract_reports_page_type_reasons_and_main_items() -> None:
         "title": "青山县人民政府关于2024年夏季防汛防台工作的通知",
         "url": SITE + "/xxgk/tzgg/202406/t20240612_8812345.html",
         "date": "2024-06-12",
+        "date_source": "text",
     }

@@ -246,7 +246,8 @@ _HOME_NAMES = frozenset({"首页", "网站首页", "主页", "home", "Home", "HO
 _NAV_CLASS_RE = re.compile(r"nav|menu|daohang", re.IGNORECASE)
 _SUBNAV_CLASS_RE = re.compile(
     r"sub-?nav|sub_nav|sub-?menu|sub_menu|left-?nav|left_nav|left-?menu|left_menu|side-?nav|side_nav|"
-    r"side-?menu|side_menu|lmdh|leftlm|left_lm|zlm|col-?nav|column-?nav|column_nav",
+    r"side-?menu|side_menu|lmdh|leftlm|left_lm|zlm|col-?nav|column-?nav|column_nav|"
+    r"list_?left|list-left|lm_?left|lm-left|left_?box|left-box|sidebar|side_?bar|side-bar",
     re.IGNORECASE,
 )
 # A main menu is none of these, even when its class says nav/menu.

@@ -31,7 +31,7 @@ from govinspect.analyze.nodes import is_hidden
 from govinspect.analyze.pagetype import classify_page, is_article_url, page_features
 from govinspect.crawl.urls import host_of, join_url
 
-__all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "script_pages", "script_records_html"]
+__all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "page_list_blocks", "script_pages", "script_records_html"]
 
 MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
 MAX_FALLBACK_ITEMS = 200
@@ -126,6 +126,18 @@ def script_pages(html: str, page_url: str) -> list[str]:
     return out
 
 
+def page_list_blocks(html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None) -> list[ListBlock]:
+    """The list blocks of a page, including a Hanweb datastore's records (role main)."""
+    blocks = extract_list_blocks(html, url, as_of=as_of, tree=tree)
+    records = script_records_html(html)
+    if records is not None:
+        extra = extract_list_blocks(records, url, as_of=as_of)
+        for b in extra:
+            b.role, b.selector = "main", "script datastore > record"
+        blocks = blocks + extra
+    return blocks
+
+
 def _is_menu(items: list[ListItem], menu_urls: set[str], page_url: str) -> bool:
     """Whether a block is a menu or a footer row rather than entries of a list."""
     if menu_urls and sum(1 for i in items if i.url in menu_urls) * 2 >= len(items):
@@ -181,19 +193,17 @@ def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) ->
 
 
 def page_facts(
-    html: str, url: str, *, as_of: date, is_home: bool = False, tree: LexborHTMLParser | None = None
+    html: str, url: str, *, as_of: date, is_home: bool = False, tree: LexborHTMLParser | None = None,
+    blocks: list[ListBlock] | None = None,
 ) -> PageFacts:
-    """The freshness facts of a decoded page (parsed once; `tree` shares a caller's parse)."""
+    """The freshness facts of a decoded page (parsed once; `tree` shares a caller's parse and
+    `blocks` the caller's `page_list_blocks`)."""
     if tree is None:
         tree = LexborHTMLParser(html)
-    blocks = extract_list_blocks(html, url, as_of=as_of, tree=tree)
+    if blocks is None:
+        blocks = page_list_blocks(html, url, as_of=as_of, tree=tree)
     script_list = False
     records = script_records_html(html)
-    if records is not None:
-        extra = extract_list_blocks(records, url, as_of=as_of)
-        for b in extra:
-            b.role = "main"
-        blocks = blocks + extra
     features = page_features(tree, html)
     kind = classify_page(html, url, as_of=as_of, is_home=is_home, blocks=blocks, tree=tree, features=features).kind
     signals = column_signals(html, url, tree=tree)
