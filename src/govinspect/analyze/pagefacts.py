@@ -35,6 +35,7 @@ __all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "page_list_blocks
 
 MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
 MAX_FALLBACK_ITEMS = 200
+ARTICLE_MAX_DATES = 8  # an article-URL page with more full dates than this is read as a list
 _PAGER_TITLES = frozenset({"首页", "上一页", "下一页", "尾页", "末页", "前一页", "后一页", "上页", "下页"})
 _DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 _RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
@@ -192,6 +193,30 @@ def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) ->
     return tuple(out), primary
 
 
+_FULL_DATE_RE = re.compile(r"20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
+_PAGER_HINTS = ("下一页", "createPageHTML", "<datastore", "尾页", "共\u3000")
+
+
+def _plainly_article(html: str, url: str) -> bool:
+    """An article by its URL, with no pager and few dates: most pages of a site. Their lists
+    (related articles) say nothing about any column, so the costly list reading is skipped."""
+    if not is_article_url(url) or any(h in html for h in _PAGER_HINTS):
+        return False
+    return len(_FULL_DATE_RE.findall(html, 0, 200_000)) < ARTICLE_MAX_DATES
+
+
+def _article_facts(html: str, url: str, *, as_of: date, tree: LexborHTMLParser) -> PageFacts:
+    signals = column_signals(html, url, tree=tree)
+    found, _how = published_date(html, url, as_of=as_of, tree=tree)
+    title_node = tree.css_first("title")
+    title = " ".join((title_node.text() if title_node is not None else "").split())
+    return PageFacts(
+        kind="article", title=title, breadcrumb=tuple(signals.breadcrumb), column_name=signals.column_name,
+        nav=(), sub_nav=(), blocks=(), primary=None, blank=False, script_list=False,
+        published=found.isoformat() if found else None,
+    )
+
+
 def page_facts(
     html: str, url: str, *, as_of: date, is_home: bool = False, tree: LexborHTMLParser | None = None,
     blocks: list[ListBlock] | None = None,
@@ -200,6 +225,8 @@ def page_facts(
     `blocks` the caller's `page_list_blocks`)."""
     if tree is None:
         tree = LexborHTMLParser(html)
+    if blocks is None and not is_home and _plainly_article(html, url):
+        return _article_facts(html, url, as_of=as_of, tree=tree)
     if blocks is None:
         blocks = page_list_blocks(html, url, as_of=as_of, tree=tree)
     script_list = False
