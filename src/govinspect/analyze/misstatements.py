@@ -21,8 +21,8 @@ reported as well.
 A hit is dropped when it is legitimate in context: inside or overlapping a correct term or an
 allowed string, a misspelt name of a leader (other than those marked `context_free`) without a
 national title next to it (何立锋 may be a county official), a short hit (≤ 4 characters) that
-splits a word of its neighbourhood (学习 + 进平台), a quoted correction, or a footer line (see
-`textcontext`).
+is itself a word or reads as a run of words (国家全部 from 国家安全部) or that splits a word of its
+neighbourhood (学习 + 进平台), a quoted correction, or a footer line (see `textcontext`).
 
 The automaton is ahocorasick_rs (Rust): pyahocorasick looks up transitions by a linear scan of
 a node's children, so its cost per character grows with the number of distinct first
@@ -43,7 +43,7 @@ import ahocorasick_rs
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.textcontext import in_correction_or_footer, mark_context, splits_a_word
+from govinspect.analyze.textcontext import in_correction_or_footer, mark_context, reads_as_words, splits_a_word
 from govinspect.analyze.visible_text import visible_text
 
 __all__ = [
@@ -125,10 +125,15 @@ def _homophone_groups() -> dict[str, tuple[str, ...]]:
     """Toneless pinyin → common characters with that reading (every reading of a character)."""
     from pypinyin import Style, pinyin
 
+    # The main reading only: pypinyin's full data gives rare and classical readings too (个 as
+    # well as 介 and 浩 read "ge" there), which would flood a term with unlikely variants. The
+    # term's own character is looked up by its reading in context (重庆 → chong), so a common
+    # character with two everyday readings still finds the right group.
     groups: dict[str, list[str]] = {}
     for ch in _common_chars():
-        for reading in pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0]:
-            groups.setdefault(reading, []).append(ch)
+        reading = pinyin(ch, style=Style.NORMAL, heteronym=False, errors="ignore")
+        if reading and reading[0]:
+            groups.setdefault(reading[0][0], []).append(ch)
     return {k: tuple(v) for k, v in groups.items()}
 
 
@@ -144,8 +149,14 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _variants(term: str, shapes: Mapping[str, str], is_name: bool) -> Iterable[tuple[str, int, int]]:
-    """Likely wrong forms of `term`, each with the span of the term it changes."""
+def _variants(
+    term: str, shapes: Mapping[str, str], is_name: bool, no_drop: str = ""
+) -> Iterable[tuple[str, int, int]]:
+    """Likely wrong forms of `term`, each with the span of the term it changes.
+
+    Characters in `no_drop` are never dropped (住房城乡建设部 for 住房和城乡建设部 is the
+    official short form, not a slip).
+    """
     n = len(term)
     if n < 3:
         return
@@ -166,9 +177,11 @@ def _variants(term: str, shapes: Mapping[str, str], is_name: bool) -> Iterable[t
                 yield term[:i] + ch + term[i + 1 :], i, i + 1
     if n >= 4:
         for i in range(1, n - 1):
-            if varies[i] and term[i] != term[i - 1]:  # dropping one of a doubled pair once
+            if varies[i] and term[i] != term[i - 1] and term[i] not in no_drop:  # a doubled pair once
                 yield term[:i] + term[i + 1 :], i, i + 1
-    for i in range(n - 1):
+    # 3-character terms: only the first two swap (北河省); 河省北 is no plausible slip, and
+    # X省Y / X市Y strings occur across words (上市海外).
+    for i in range(n - 1 if (n > 3 or is_name) else 1):
         if varies[i] and varies[i + 1] and term[i] != term[i + 1]:
             yield term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2
 
@@ -271,7 +284,7 @@ class CriticalTerms:
         if entry.leader is not None and not entry.leader.context_free:
             if not self._has_title_next_to(text, start, end):
                 return False
-        if end - start <= _SHORT_HIT and splits_a_word(text, start, end):
+        if end - start <= _SHORT_HIT and (reads_as_words(text[start:end]) or splits_a_word(text, start, end)):
             return False
         return True
 
@@ -301,6 +314,7 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
     for section in ("formulations", "places", "organs"):
         terms.extend(str(t) for t in (data.get(section) or {}).get("terms") or ())
     allow = [str(a) for a in data.get("allow") or ()]
+    no_drop = str(data.get("no_drop") or "")
 
     correct_strings = set(terms) | set(allow) | {ld.name for ld in leaders}
     # Every substring of a correct string: a wrong form that is one would hit correct text.
@@ -313,7 +327,7 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
         table[ld.name] = _Entry(_NAME, ld.expected, "leader_name", ld)
 
     def add_variants(term: str, kind: str, leader: _Leader | None, name_spans: Sequence[tuple[int, int]]) -> None:
-        for variant, lo, hi in _variants(term, shapes, is_name=leader is not None):
+        for variant, lo, hi in _variants(term, shapes, is_name=leader is not None, no_drop=no_drop):
             if variant in inside_correct or variant in table:
                 continue
             vkind = "leader_name" if any(s < hi and lo < e for s, e in name_spans) else kind

@@ -6,6 +6,7 @@ it is not an error of the page:
 
 - `in_correction_or_footer` — a quoted correction (更正, 勘误, "误写为") or a footer line
   (公网安备, 备案号 …); marker lists in `data/text_context.yaml`.
+- `reads_as_words` — a short hit that is ordinary words (国家 + 全部 for a dropped 安).
 - `splits_a_word` — the hit begins or ends inside a word of the surrounding text, so it is a
   coincidence of two neighbouring words (学习 + 进平台 contains 习进平). This asks jieba's
   dictionary, loaded on first use only (about half a second): clean pages never need it.
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["in_correction_or_footer", "is_dictionary_word", "mark_context", "splits_a_word"]
+__all__ = ["in_correction_or_footer", "is_dictionary_word", "mark_context", "reads_as_words", "splits_a_word"]
 
 CONTEXT_CHARS = 15  # characters shown either side of a hit
 _WORD_WINDOW = 8  # characters either side given to the segmenter
@@ -79,6 +80,17 @@ def _tokenizer() -> Any:
 def is_dictionary_word(word: str) -> bool:
     """Whether `word` is an entry of jieba's dictionary (a real word, not only a prefix)."""
     return bool(_tokenizer().FREQ.get(word))
+
+
+def reads_as_words(hit: str) -> bool:
+    """Whether `hit` is a dictionary word, or jieba cuts it into words of two or more characters.
+
+    国家全部 (国家 + 全部) is ordinary prose even though it is 国家安全部 with a character dropped.
+    """
+    if is_dictionary_word(hit):
+        return True
+    tokens = _tokenizer().lcut(hit, HMM=False)
+    return len(tokens) > 1 and all(len(t) >= 2 and is_dictionary_word(t) for t in tokens)
 
 
 def splits_a_word(text: str, start: int, end: int) -> bool:
