@@ -149,14 +149,8 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _variants(
-    term: str, shapes: Mapping[str, str], is_name: bool, no_drop: str = ""
-) -> Iterable[tuple[str, int, int]]:
-    """Likely wrong forms of `term`, each with the span of the term it changes.
-
-    Characters in `no_drop` are never dropped (住房城乡建设部 for 住房和城乡建设部 is the
-    official short form, not a slip).
-    """
+def _variants(term: str, shapes: Mapping[str, str], is_name: bool) -> Iterable[tuple[str, int, int]]:
+    """Likely wrong forms of `term`, each with the span of the term it changes."""
     n = len(term)
     if n < 3:
         return
@@ -177,7 +171,7 @@ def _variants(
                 yield term[:i] + ch + term[i + 1 :], i, i + 1
     if n >= 4:
         for i in range(1, n - 1):
-            if varies[i] and term[i] != term[i - 1] and term[i] not in no_drop:  # a doubled pair once
+            if varies[i] and term[i] != term[i - 1]:  # dropping one of a doubled pair once
                 yield term[:i] + term[i + 1 :], i, i + 1
     # 3-character terms: only the first two swap (北河省); 河省北 is no plausible slip, and
     # X省Y / X市Y strings occur across words (上市海外).
@@ -314,7 +308,6 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
     for section in ("formulations", "places", "organs"):
         terms.extend(str(t) for t in (data.get(section) or {}).get("terms") or ())
     allow = [str(a) for a in data.get("allow") or ()]
-    no_drop = str(data.get("no_drop") or "")
 
     correct_strings = set(terms) | set(allow) | {ld.name for ld in leaders}
     # Every substring of a correct string: a wrong form that is one would hit correct text.
@@ -327,7 +320,7 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
         table[ld.name] = _Entry(_NAME, ld.expected, "leader_name", ld)
 
     def add_variants(term: str, kind: str, leader: _Leader | None, name_spans: Sequence[tuple[int, int]]) -> None:
-        for variant, lo, hi in _variants(term, shapes, is_name=leader is not None, no_drop=no_drop):
+        for variant, lo, hi in _variants(term, shapes, is_name=leader is not None):
             if variant in inside_correct or variant in table:
                 continue
             vkind = "leader_name" if any(s < hi and lo < e for s, e in name_spans) else kind
