@@ -303,7 +303,7 @@ def _is_name(cell: str) -> bool:
 
 
 _TOKEN_SPLIT_RE = re.compile(r"[\s,，、;；:：()（）\[\]【】|/]+")
-_NUMBERING_RE = re.compile(r"^(?:\d{1,4}|[一二三四五六七八九十]+)[.、．)）]?")
+_NUMBERING_RE = re.compile(r"^(?:(?:\d{1,3}|[一二三四五六七八九十]+)[.、．)）]|\d{1,3}(?=[\u4e00-\u9fff]))")
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -413,7 +413,8 @@ def _ids_in(unit: Unit, idx: int, as_of: date | None, header: _Header | None) ->
                 yield _Found("id_number", v, idx, m.start(1), m.end(1))
 
 
-def _cards_in(unit: Unit, idx: int, header: _Header | None) -> Iterator[_Found]:
+def _cards_in(unit: Unit, idx: int, header: _Header | None, before: str) -> Iterator[_Found]:
+    """Card numbers of `unit`; `before` is the text of the lines just above (户名：…慈善总会)."""
     w = _words()
     text = unit.text
     org = None
@@ -429,7 +430,7 @@ def _cards_in(unit: Unit, idx: int, header: _Header | None) -> Iterator[_Found]:
         if label in w.other_labels or col_label in w.other_labels:
             continue
         if org is None:
-            org = any(word in text for word in w.org_account_words)
+            org = any(word in text or word in before for word in w.org_account_words)
         if org:
             continue
         yield _Found("bank_card", digits, idx, m.start(1), m.end(1))
@@ -456,10 +457,12 @@ _HEADER_ROWS = 3  # a table's header is one of its first rows (a title row may c
 _ROSTER_LOOKBACK = 8  # units before a header-less list searched for its title (…名单公示)
 
 
-def _roster_near(units: Sequence[Unit], first: int) -> bool:
-    """Whether a roster word titles the list starting at unit `first` (or the document)."""
+def _roster_near(units: Sequence[Unit], first: int, head: int) -> bool:
+    """Whether a roster word titles the list starting at unit `first`: one of the 3 text lines
+    just before it, or of the document's first `head` lines, is short and names a list."""
     words = _words().roster_words
-    near = list(units[max(0, first - _ROSTER_LOOKBACK) : first + 1]) + list(units[:3])
+    before = [u for u in units[max(0, first - _ROSTER_LOOKBACK) : first] if not u.is_row][-3:]
+    near = before + [units[first]] + list(units[:head])
     return any(word in u.text for u in near if len(u.text) <= 80 for word in words)
 
 
@@ -468,12 +471,14 @@ def find_privacy(
     *,
     as_of: date | None = None,
     roster: bool | None = None,
+    head: int = 3,
 ) -> list[PrivacyHit]:
     """Unmasked ID numbers, citizens' mobiles and bank cards in `units` (see module docstring).
 
     `roster` says whether the document is a list of citizens (rule (d) for mobiles); None
-    decides from a title-like unit (≤ 80 characters with a roster word such as 名单, 公示,
-    低保) among the first units or just before the list. Each number is reported once, in
+    decides from a title-like line (≤ 80 characters with a roster word such as 名单, 公示,
+    低保) just before the list or among the document's first `head` lines (pages pass 0:
+    their first lines are menus, where 公示公告 is a column name). Each number is reported once, in
     document order.
     """
     w = _words()
@@ -494,7 +499,8 @@ def find_privacy(
                     continue
         ids = list(_ids_in(unit, idx, as_of, header))
         found.extend(ids)
-        found.extend(_cards_in(unit, idx, header))
+        before = " ".join(u.text for u in units[max(0, idx - 2) : idx] if not u.is_row)
+        found.extend(_cards_in(unit, idx, header, before))
         if "1" not in unit.text:
             continue
         for m in _MOBILE_RE.finditer(unit.text):
@@ -523,7 +529,7 @@ def find_privacy(
     listed = [f for f, hit, cand in mobiles if cand and not hit]
     if len({f.value for f in listed}) < w.min_list_rows:
         listed = []
-    elif not (roster if roster is not None else _roster_near(units, listed[0].unit)):
+    elif not (roster if roster is not None else _roster_near(units, listed[0].unit, head)):
         listed = []
     listed_keys = {(f.unit, f.start) for f in listed}
     found.extend(f for f, hit, _ in mobiles if hit or (f.unit, f.start) in listed_keys)
@@ -581,9 +587,10 @@ _BLOCK_TAGS = frozenset({
 })
 
 
-_ROW_TAGS = frozenset({"div", "li", "ul", "ol", "dl", "p", "section", "span"})
-_CELL_TAGS = frozenset({"div", "li", "dd", "dt", "p", "span", "em", "strong", "b", "font", "label", "a", "i"})
+_ROW_TAGS = frozenset({"div", "li", "ul", "ol", "dl", "section"})
+_CELL_TAGS = frozenset({"div", "li", "dd", "dt", "span", "em", "strong", "b", "font", "label", "a", "i"})
 _NESTED_BLOCKS = "div, p, li, ul, ol, dl, table, h1, h2, h3, h4, h5, h6, section, article"
+_MIXED_CELL_RE = re.compile(r"[\u4e00-\u9fff].*\d{7}|\d{7}.*[\u4e00-\u9fff]")
 _ROW_MAX_CELLS = 12
 _CELL_MAX_CHARS = 60
 
@@ -599,8 +606,10 @@ def _cell_text(node: LexborNode) -> str:
 def _div_row(node: LexborNode, kids: list[LexborNode]) -> tuple[str, ...] | None:
     """Cells when a block is a row of a div/list table (姓名 | 身份证号 | 电话 as <div>s or <span>s).
 
-    A row: 2–12 element children, no text of its own, at least two block children (or only
-    short inline pieces), none holding a block of its own, each at most 60 characters.
+    A row: 2–12 element children, no text of its own, at least two block children, none holding
+    a block of its own, each at most 60 characters and each ONE value — a child holding both a
+    name and a long number is a line of a vertical list (<li>张三 138…</li>), not a cell.
+    Paragraphs are never cells.
     """
     elems = [k for k in kids if k.tag != "-text"]
     if not 2 <= len(elems) <= _ROW_MAX_CELLS:
@@ -609,14 +618,15 @@ def _div_row(node: LexborNode, kids: list[LexborNode]) -> tuple[str, ...] | None
         return None
     if any(k.tag not in _CELL_TAGS for k in elems):
         return None
-    if sum(1 for k in elems if k.tag in ("div", "li", "dd", "dt", "p")) < 2:
+    if sum(1 for k in elems if k.tag in ("div", "li", "dd", "dt")) < 2:
         return None
     cells = []
     for k in elems:
-        if k.css_first(_NESTED_BLOCKS) is not None:
+        # css_first also matches the node itself, so ask the cell's children, not the cell.
+        if any(g.tag != "-text" and g.css_first(_NESTED_BLOCKS) is not None for g in k.iter()):
             return None
         text = _cell_text(k)
-        if len(text) > _CELL_MAX_CHARS:
+        if len(text) > _CELL_MAX_CHARS or _MIXED_CELL_RE.search(text):
             return None
         cells.append(text)
     return tuple(cells) if sum(1 for c in cells if c) >= 2 else None
@@ -726,13 +736,14 @@ def page_privacy(
         return []
     if tree is None:
         tree = LexborHTMLParser(html)
-    return find_privacy(page_units(tree), as_of=as_of, roster=True if _titled_roster(tree) else None)
+    return find_privacy(page_units(tree), as_of=as_of, roster=True if _titled_roster(tree) else None, head=0)
 
 
 def _titled_roster(tree: LexborHTMLParser) -> bool:
-    """Whether the page's <title> or a main heading names a list of citizens (…名单公示)."""
+    """Whether the page's <title> or <h1> names a list of citizens (…名单公示); lower headings
+    are often side-column names (公示公告), not the page's subject."""
     words = _words().roster_words
-    for node in tree.css("title, h1, h2, h3"):
+    for node in tree.css("title, h1"):
         text = node.text(deep=True)
         if len(text) <= 120 and any(word in text for word in words):
             return True
