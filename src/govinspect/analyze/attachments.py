@@ -311,11 +311,17 @@ def _docx_part(xml: str, out: _Out) -> None:
             elif tag == "tc":
                 if closing:
                     depth = max(0, depth - 1)
-                    buf.append("\t")
+                    if buf and buf[-1] == " ":  # the cell's last paragraph end
+                        buf[-1] = "\t"
+                    else:
+                        buf.append("\t")
                 elif not selfclose:
                     depth += 1
             elif tag == "tr" and closing:
-                buf.append("\n")
+                if buf and buf[-1] == "\t":
+                    buf[-1] = "\n"
+                else:
+                    buf.append("\n")
             elif tag == "p" and (closing or selfclose):
                 buf.append(" " if depth else "\n")
         out.add("".join(buf))
@@ -516,7 +522,10 @@ def _word_piece_text(wd: bytes, table: bytes) -> str:
     return "".join(parts)
 
 
-_PRINTABLE_RUN_RE = re.compile(r"[\t\r\n\u0020-\u007e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{4,}")
+# Chinese runs of 2+ characters (a name is two), other printable runs of 4+.
+_PRINTABLE_RUN_RE = re.compile(
+    r"[\t\r\n\u0020-\u007e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{4,}|[\u4e00-\u9fff]{2,}"
+)
 _ASCII_RUN_RE = re.compile(rb"[\x20-\x7e]{8,}")
 
 
