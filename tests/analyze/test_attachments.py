@@ -9,7 +9,7 @@ import zipfile
 import docx
 import openpyxl
 
-from _docs import luhn_complete, make_doc, make_id, make_ole, make_pdf
+from _docs import make_doc, make_id, make_ole, make_pdf
 from govinspect.analyze.attachments import (
     attachment_privacy,
     attachment_secret_marks,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from _docs import bad_check, luhn_complete, make_id
+from _docs import URL, bad_check, gov_page, luhn_complete, make_id
 from govinspect.analyze.privacy import (
     PrivacyHit,
     is_valid_id_number,
@@ -17,35 +17,11 @@ from govinspect.analyze.privacy import (
     text_privacy,
 )
 
-URL = "http://www.qingshan.gov.cn/zwgk/tzgg/202406/t20240612_1234567.html"
 AS_OF = date(2024, 6, 15)
 
 ID1 = make_id("430104", "19650312", "021")
 ID2 = make_id("430104", "19481107", "013")
 ID3 = make_id("430121", "19790925", "044")
-
-
-def gov_page(title: str, body: str, *, footer_phone: str = "0731-88123456") -> str:
-    """A county portal article page (TRS-like): header, nav, breadcrumb, article, footer with
-    the 公网安备 number (14 digits) and 网站标识码 every page carries."""
-    return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{title}_青山县人民政府</title>
-<meta name="ColumnName" content="通知公告"><script>var _hmt=_hmt||[];var siteId="4301210001";</script>
-<style>.fl{{float:left}}</style></head>
-<body>
-<div class="header"><div class="logo"><img src="/images/logo.png" alt="青山县人民政府"></div>
-<div class="search"><form action="/search"><input name="q"><button>搜索</button></form></div></div>
-<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
-<li><a href="/zwgk/tzgg/">通知公告</a></li><li><a href="/zwgk/gsgg/">公示公告</a></li>
-<li><a href="/bsfw/">办事服务</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>
-<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/tzgg/">通知公告</a></div>
-<div class="article"><h1>{title}</h1>
-<div class="info">发布时间：2024-06-12 09:30　来源：青山县民政局　浏览次数：<span id="count">128</span></div>
-<div class="TRS_Editor" id="zoom">{body}</div></div>
-<div class="footer"><p>主办单位：青山县人民政府办公室　联系电话：{footer_phone}</p>
-<p>网站标识码：4301210001　<a href="https://beian.miit.gov.cn">湘ICP备05001234号</a>
-<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=43012102000123">湘公网安备 43012102000123号</a></p></div>
-</body></html>"""
 
 
 def hits(html: str) -> list[PrivacyHit]:
@@ -91,8 +67,9 @@ def test_mask_formats_keep_only_the_ends() -> None:
 
 
 def test_luhn() -> None:
+    assert luhn_valid("4539148803436467")
+    assert not luhn_valid("4539148803436468")
     assert luhn_valid(luhn_complete("622202", 19))
-    assert not luhn_valid(luhn_complete("622202", 19)[:-1] + "0") or luhn_complete("622202", 19).endswith("0")
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from _docs import URL, gov_page
 from govinspect.analyze.secrets import SecretMark, find_secret_marks, page_secret_marks
-from test_privacy import URL, gov_page
 
 DOC_HEAD = "000023\n秘密★1年\n特急\n青山县人民政府办公室文件\n青政办发〔2024〕12号\n关于加强防汛应急值守工作的通知\n各乡镇人民政府："
 

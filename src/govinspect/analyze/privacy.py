@@ -57,6 +57,8 @@ __all__ = [
     "mask",
     "page_privacy",
     "page_units",
+    "text_privacy",
+    "text_units",
     "Unit",
 ]
 
@@ -93,9 +95,8 @@ class PrivacyHit:
 class Unit:
     """A line of a page or document as the checks read it.
 
-    `cells` are the table cells of a row (or the whitespace/punctuation tokens of a line);
-    `group` identifies the table a row belongs to (None for text lines); `header` marks a row
-    recognised as a column header.
+    `cells` are the table cells of a row (or the whitespace/punctuation tokens and inline
+    pieces of a line); `group` identifies the table a row belongs to (None for text lines).
     """
 
     text: str
