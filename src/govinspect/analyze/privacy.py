@@ -75,6 +75,11 @@ _CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{16,19}|\d{4}(?: \d{4}){3}(?: \d{1,3}
 # Raw HTML pre-filter: any run that could become one of the above.
 _RAW_RE = re.compile(r"(?<!\d)(?:\d{11}|\d{15,19}[\dXx]?|\d{4}(?: \d{4}){3}(?: \d{1,3})?)(?!\d)")
 _FW_DIGITS_RE = re.compile(r"[０-９]{6}")
+# Explicit repetitions: CPython's regex engine scans a non-ASCII string several times faster for
+# `[0-9][0-9]…` than for `[0-9]{11}` (it can skip ahead on the first character class).
+_RUN11_RE = re.compile("[0-9]" * 11)
+_GROUPED_RE = re.compile(" ".join(["[0-9]" * 4] * 4))
+_FW_RUN_RE = re.compile("[０-９]" * 6)
 # Numbers put in a context string are masked too (a context must never carry a full number).
 _LONG_DIGITS_RE = re.compile(r"\d[\d *]{9,}[\dXx]|\d{7,}")
 
@@ -95,8 +100,8 @@ class PrivacyHit:
 class Unit:
     """A line of a page or document as the checks read it.
 
-    `cells` are the table cells of a row (or the whitespace/punctuation tokens and inline
-    pieces of a line); `group` identifies the table a row belongs to (None for text lines).
+    `cells` are the table cells of a row, or the inline pieces of a text line (tokenised on
+    demand); `group` identifies the table a row belongs to (None for text lines).
     """
 
     text: str
@@ -316,6 +321,14 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _line_tokens(unit: Unit) -> list[str]:
+    """Tokens of a text line and of its inline pieces (<span>张三</span><span>138…</span>)."""
+    tokens = list(_tokens(unit.text))
+    for piece in unit.cells:
+        tokens.extend(t for t in _tokens(_norm(piece)) if t not in tokens)
+    return tokens
+
+
 @dataclass(frozen=True)
 class _Header:
     """Column roles of a table, from its header row."""
@@ -498,6 +511,8 @@ def find_privacy(
                 if h is not None:
                     headers[unit.group] = h
                     continue
+        if _RUN11_RE.search(unit.text) is None and _GROUPED_RE.search(unit.text) is None:
+            continue  # no number long enough for any kind
         ids = list(_ids_in(unit, idx, as_of, header))
         found.extend(ids)
         before = " ".join(u.text for u in units[max(0, idx - 2) : idx] if not u.is_row)
@@ -525,7 +540,7 @@ def find_privacy(
             if _citizen_label_governs(unit.text, m.start()):  # (c)
                 mobiles.append((f, True, False))
                 continue
-            cells = unit.cells if unit.is_row else _tokens(unit.text[: m.start()])
+            cells = unit.cells if unit.is_row else _line_tokens(unit)
             mobiles.append((f, False, any(_is_name(c) for c in cells)))
     listed = [f for f, hit, cand in mobiles if cand and not hit]
     if len({f.value for f in listed}) < w.min_list_rows:
@@ -575,7 +590,7 @@ def text_units(text: str) -> list[Unit]:
         else:
             prev_cols = 0
             line = " ".join(line.split())
-            out.append(Unit(line, _tokens(line)))
+            out.append(Unit(line, (line,)))
     return out
 
 
@@ -653,10 +668,9 @@ def page_units(tree: LexborHTMLParser) -> list[Unit]:
             return
         line = _norm(" ".join("".join(buf).split()))
         if line:
-            cells = list(_tokens(line))
-            if len(buf) > 1:
-                cells.extend(t for piece in buf for t in _tokens(_norm(piece)) if t not in cells)
-            out.append(Unit(line, tuple(cells)))
+            # The inline pieces; find_privacy tokenises them only for lines holding a mobile.
+            pieces = tuple(p for p in (" ".join(b.split()) for b in buf) if p) if len(buf) > 1 else (line,)
+            out.append(Unit(line, pieces))
         buf.clear()
 
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
@@ -701,23 +715,41 @@ def page_units(tree: LexborHTMLParser) -> list[Unit]:
     return out
 
 
-def _candidates(html: str, as_of: date | None) -> bool:
-    """Whether the raw page holds any number that could be a hit (cheap, on the raw HTML)."""
-    if _FW_DIGITS_RE.search(html):
+
+
+def _candidates(text: str, as_of: date | None) -> bool:
+    """Whether `text` holds any number that could be a hit (cheap: most pages hold none)."""
+    if _FW_RUN_RE.search(text):
         return True
-    for m in _RAW_RE.finditer(html):
-        v = m.group(0)
+    last_end = -1
+    for m in _RUN11_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if start < last_end:
+            continue
+        while start > 0 and text[start - 1].isdigit():
+            start -= 1
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        last_end = end
+        v = text[start:end]
+        if end < len(text) and text[end] in "Xx":
+            v += "X"
         n = len(v)
         if n == 11:
-            if v[0] == "1" and v[1] in "3456789":
+            if v[1] in "3456789" and v[0] == "1":
                 return True
         elif n == 18 and is_valid_id_number(v, as_of=as_of):
             return True
-        elif n == 15 and v[:2] in _words().provinces:
+        elif n == 15 and _valid_id15(v, as_of) and ("身份" in text or "证件" in text):
             return True
-        elif n >= 16 and _card_shaped(v.replace(" ", "")):
+        elif 16 <= n <= 19 and _card_shaped(v):
             return True
-    return False
+    return _GROUPED_RE.search(text) is not None  # 6222 0212 3456 7890 (rare: check the page)
+
+
+def _page_text(tree: LexborHTMLParser) -> str:
+    root = tree.body or tree.root
+    return root.text(deep=True, separator=" ") if root is not None else ""
 
 
 def page_privacy(
@@ -733,10 +765,11 @@ def page_privacy(
     page; hits carry no URL, the caller attaches it. `as_of` bounds birth dates (default today).
     """
     del url  # the rules do not depend on where the page is; kept for the analyser signature
-    if not _candidates(html, as_of):
-        return []
     if tree is None:
         tree = LexborHTMLParser(html)
+    # The page's text (lexbor, in C) is a fraction of its HTML and free of URLs and attributes.
+    if not _candidates(_page_text(tree), as_of):
+        return []
     return find_privacy(page_units(tree), as_of=as_of, roster=True if _titled_roster(tree) else None, head=0)
 
 
