@@ -32,8 +32,9 @@ Rules (word lists and windows in `data/privacy.yaml`):
   table column header. Lines naming an organisation's account (对公, 专户, 收款单位, …局) are skipped.
 
 Pages are read as units: each table row (cells joined with " | ") and each line of block text.
-The cheap pass over the raw HTML (`_candidates`) returns early on the great majority of pages,
-which carry no plausible number at all, so the check costs a regular expression per page.
+A cheap pass over the page's text (`_candidates`: Lexbor's text, one regular expression, then
+checksums) returns early on the great majority of pages, which carry no plausible number at
+all; only pages with a candidate are walked unit by unit.
 """
 
 from __future__ import annotations
