@@ -232,7 +232,7 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> SpamLexicon:
         raise ValueError("spam terms: no category has any term")
     domains = data.get("domains") or {}
     th = {
-        "context_chars": 24,
+        "context_chars": 80,
         "promo_chars": 8,
         "cluster_chars": 200,
         "offscreen_px": 500,
@@ -990,13 +990,17 @@ def _text_spam(
     """(category label, terms, excerpt) per category with spam text in `chunks`."""
     th = lexicon.thresholds
     per_category: dict[str, tuple[list[str], str]] = {}
+    accepted: list[tuple[str, str, SpamHit]] = []  # (chunk, lowered, hit)
+    condemned: dict[str, int] = {}
     for chunk in chunks:
         if not chunk:
             continue
         lowered = chunk.lower()
-        hits: list[SpamHit] = []
         for hit in lexicon.hits(lowered):
-            if not hit.strong or lexicon.condemned(lowered, hit.start, hit.end):
+            if not hit.strong:
+                continue
+            if lexicon.condemned(lowered, hit.start, hit.end):
+                condemned[hit.category] = condemned.get(hit.category, 0) + 1
                 continue
             if skip_lines:
                 line_start = lowered.rfind("\n", 0, hit.start) + 1
@@ -1004,16 +1008,25 @@ def _text_spam(
                 line = collapse(chunk[line_start : line_end if line_end >= 0 else len(chunk)])
                 if line in skip_lines or line[:_MAX_TEXT] in skip_lines:
                     continue
-            hits.append(hit)
-        for i, hit in enumerate(hits):
-            label = lexicon.labels[hit.category]
-            if label in per_category:
-                continue
-            cluster = [h for h in hits[i:] if h.start - hit.start <= th["cluster_chars"] and h.category == hit.category]
-            terms = list(dict.fromkeys(h.term for h in cluster))
-            if len(terms) >= 2 or lexicon.promoted(lowered, hit.start, hit.end):
-                lo, hi = _sentence(chunk, hit.start, cluster[-1].end if len(terms) >= 2 else hit.end, 30)
-                excerpt = _clip(chunk[lo:hi].replace("\n", " "), 120)
-                per_category[label] = (terms, excerpt)
+            accepted.append((chunk, lowered, hit))
+    # A page that mostly condemns a topic (a police report quoting the spam it fought) keeps
+    # the odd uncondemned mention: spam injections bring many hits and no condemnation.
+    counts: dict[str, int] = {}
+    for _, _, hit in accepted:
+        counts[hit.category] = counts.get(hit.category, 0) + 1
+    for i, (chunk, lowered, hit) in enumerate(accepted):
+        label = lexicon.labels[hit.category]
+        if label in per_category or counts[hit.category] <= condemned.get(hit.category, 0):
+            continue
+        cluster = [
+            h
+            for c, _, h in accepted[i:]
+            if c is chunk and h.start - hit.start <= th["cluster_chars"] and h.category == hit.category
+        ]
+        terms = list(dict.fromkeys(h.term for h in cluster))
+        if len(terms) >= 2 or lexicon.promoted(lowered, hit.start, hit.end):
+            lo, hi = _sentence(chunk, hit.start, cluster[-1].end if len(terms) >= 2 else hit.end, 30)
+            excerpt = _clip(chunk[lo:hi].replace("\n", " "), 120)
+            per_category[label] = (terms, excerpt)
     for label, (terms, excerpt) in per_category.items():
         yield label, terms, excerpt
