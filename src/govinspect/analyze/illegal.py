@@ -973,7 +973,7 @@ def _sentence(text: str, start: int, end: int, width: int) -> tuple[int, int]:
     """Bounds of the excerpt around text[start:end]: at most `width` more characters either
     side, cut at sentence ends."""
     lo = max(0, start - width)
-    cut = max(text.rfind(c, lo, start) for c in "。！？；!?;")
+    cut = max(text.rfind(c, lo, start) for c in "。！？；!?;\n")
     if cut >= 0:
         lo = cut + 1
     hi = min(len(text), end + width)
