@@ -137,20 +137,46 @@ class SpamLexicon:
     domain_weak_res: tuple[re.Pattern[str], ...]
     trusted_suffixes: tuple[str, ...]
     thresholds: Mapping[str, int]
+    allow_max: int  # length of the longest allow-listed phrase
     memo: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def hits(self, text: str) -> list[SpamHit]:
-        """Spam terms in `text` (already lower-cased), allow-listed phrases blanked out first."""
-        masked = self.allow_re.sub(lambda m: "\x00" * len(m.group()), text)
+        """Spam terms in `text` (already lower-cased), allow-listed phrases blanked out first.
+
+        Short texts (anchor texts, titles: they repeat across a site's pages) are memoised.
+        """
+        if len(text) > 200:
+            return self._hits(text)
+        key = ("h", text)
+        known = self.memo.get(key)
+        if known is None:
+            known = self._hits(text)
+            _remember(self.memo, key, known)
+        return list(known)
+
+    def _hits(self, text: str) -> list[SpamHit]:
         found: list[SpamHit] = []
-        for m in self.term_re.finditer(masked):
+        for m in self.term_re.finditer(text):
             category, strong = self.terms[m.group()]
             found.append(SpamHit(m.group(), category, strong, m.start(), m.end()))
+        if not found:
+            # Every strong_regex contains a listed term (see the data file), so a text without
+            # any term needs no regex pass.
+            return found
         for category, rx in self.strong_res:
-            for m in rx.finditer(masked):
+            for m in rx.finditer(text):
                 found.append(SpamHit(m.group(), category, True, m.start(), m.end()))
-        found.sort(key=lambda h: h.start)
-        return found
+        # Allow-listed phrases (打击赌博, 禁毒 …) swallow the hits they overlap. Looking only
+        # around the hits keeps a long page with few hits cheap.
+        width = self.allow_max
+        kept: list[SpamHit] = []
+        for hit in found:
+            lo = max(0, hit.start - width)
+            hi = min(len(text), hit.end + width)
+            if not any(m.start() < hit.end and m.end() > hit.start for m in self.allow_re.finditer(text, lo, hi)):
+                kept.append(hit)
+        kept.sort(key=lambda h: h.start)
+        return kept
 
     def condemned(self, text: str, start: int, end: int, *, stops: str = "。！？；!?;\n") -> bool:
         """Whether the sentence around `text[start:end]` condemns rather than spreads the term."""
@@ -174,7 +200,12 @@ class SpamLexicon:
 
     def trusted(self, host: str) -> bool:
         """Government, education and well-known service hosts: never spam by their domain."""
-        return any(host == s or host.endswith("." + s) for s in self.trusted_suffixes)
+        key = ("t", host)
+        known = self.memo.get(key)
+        if known is None:
+            known = any(host == s or host.endswith("." + s) for s in self.trusted_suffixes)
+            _remember(self.memo, key, known)
+        return known
 
     def domain_spam(self, host: str) -> bool | None:
         """True for a link-farm domain, False for a suspicious one (throw-away TLD, numeric
@@ -231,6 +262,7 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> SpamLexicon:
     if not terms:
         raise ValueError("spam terms: no category has any term")
     domains = data.get("domains") or {}
+    allow = [str(w).lower() for w in data.get("allow_phrases") or [] if str(w)]
     th = {
         "context_chars": 80,
         "promo_chars": 8,
@@ -254,7 +286,8 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> SpamLexicon:
         terms=terms,
         term_re=re.compile(_trie_regex(terms)),
         strong_res=tuple(strong_res),
-        allow_re=re.compile(_trie_regex(str(w).lower() for w in data.get("allow_phrases") or [])),
+        allow_re=re.compile(_trie_regex(allow)),
+        allow_max=max((len(w) for w in allow), default=0),
         condemn_re=re.compile(_trie_regex(str(w).lower() for w in data.get("condemn") or [])),
         promo_re=re.compile(_trie_regex(str(w).lower() for w in data.get("promo") or [])),
         domain_strong_fragments=tuple(str(f).lower() for f in domains.get("strong_fragments") or []),
@@ -699,21 +732,26 @@ def _registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def _site_hosts(url: str, site_hosts: frozenset[str]) -> frozenset[str]:
-    hosts = {h.lower().rstrip(".") for h in site_hosts if h}
-    host = host_of(url)
-    if host:
-        hosts.add(host)
-    for h in list(hosts):
-        hosts.add(h[4:] if h.startswith("www.") else "www." + h)
-    return frozenset(hosts)
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """The inspected site's hosts: exact hosts, their www. twins and their subdomains."""
 
+    hosts: frozenset[str]
+    suffixes: tuple[str, ...]
 
-def _internal(host: str, site: frozenset[str]) -> bool:
-    # Subdomains of the site belong to it (zwfw.x.gov.cn on www.x.gov.cn's pages).
-    if host in site:
-        return True
-    return any(host.endswith("." + h) for h in site if not h.startswith("www."))
+    @classmethod
+    def of(cls, url: str, site_hosts: frozenset[str]) -> _Site:
+        hosts = {h.lower().rstrip(".") for h in site_hosts if h}
+        host = host_of(url)
+        if host:
+            hosts.add(host)
+        for h in list(hosts):
+            hosts.add(h[4:] if h.startswith("www.") else "www." + h)
+        # Subdomains belong to the site (zwfw.x.gov.cn on www.x.gov.cn's pages).
+        return cls(frozenset(hosts), tuple("." + h for h in hosts if not h.startswith("www.")))
+
+    def contains(self, host: str) -> bool:
+        return host in self.hosts or host.endswith(self.suffixes)
 
 
 def _anchor_text(node: LexborNode) -> str:
@@ -738,11 +776,16 @@ class _LinkVerdict:
     why: str  # short Chinese reason used in evidence
 
 
-def _link_spam(lexicon: SpamLexicon, text: str, host: str, *, hidden: bool) -> _LinkVerdict | None:
-    """Whether a link with anchor `text` to `host` is spam; weak signals count only if hidden."""
+def _link_spam(
+    lexicon: SpamLexicon, text: str, host: str, *, hidden: bool, check_text: bool = True
+) -> _LinkVerdict | None:
+    """Whether a link with anchor `text` to `host` is spam; weak signals count only if hidden.
+
+    `check_text=False` skips the anchor text (the caller knows the page has no term at all).
+    """
     trusted = lexicon.trusted(host)
-    lowered = text.lower()
-    if lowered:
+    if check_text and text:
+        lowered = text.lower()
         for hit in lexicon.hits(lowered):
             if not (hit.strong or (hidden and not trusted)):
                 continue
@@ -753,6 +796,40 @@ def _link_spam(lexicon: SpamLexicon, text: str, host: str, *, hidden: bool) -> _
     if verdict is True or (verdict is False and hidden):
         return _LinkVerdict("", f"可疑域名 {host}")
     return None
+
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _outside_target(base: str, href: str, base_internal: bool, site: _Site) -> tuple[str, str] | None:
+    """(absolute URL, host) of a link that leaves the site, None for internal or unusable ones.
+
+    Relative hrefs (most links of a government page) are internal without resolving them when
+    the base URL is on the site; absolute ones are resolved only when their host is outside.
+    """
+    h = href.strip()
+    if not h or h[0] == "#":
+        return None
+    if h[:2] == "//":
+        host = host_of("http:" + h)
+    elif _SCHEME_RE.match(h):
+        if not h[:6].lower().startswith(("http:", "https:")):
+            return None  # javascript:, mailto:, tel: …
+        host = host_of(h)
+    elif base_internal:
+        return None
+    else:
+        host = ""
+    if host and site.contains(host):
+        return None
+    target = join_url(base, h)
+    if target is None:
+        return None
+    if not host:
+        host = host_of(target)
+        if not host or site.contains(host):
+            return None
+    return target, host
 
 
 def _label_of(verdict: _LinkVerdict) -> str:
@@ -801,7 +878,9 @@ def page_illegal(
     page = normalize_url(url) or url
     base_node = tree.css_first("base[href]")
     base = (join_url(page, base_node.attributes.get("href") or "") if base_node is not None else None) or page
-    site = _site_hosts(page, site_hosts)
+    site = _Site.of(page, site_hosts)
+
+    base_internal = site.contains(host_of(base))
 
     findings: list[IllegalFinding] = []
     reported: set[str] = set()  # targets already reported
@@ -813,55 +892,66 @@ def page_illegal(
 
     scripts = _script_texts(tree)
 
+    # The page's text (visible and hidden, without script and style): scanned once, so anchor
+    # texts need no look when the page holds no term at all (the common case).
+    body = tree.body
+    text = ""
+    if body is not None:
+        text = body.text(separator="\n")
+        for node in tree.css("body script, body style, body template"):
+            inner = node.text(deep=True)
+            if inner:
+                text = text.replace(inner, "\n", 1)
+    page_hits = lexicon.hits(text.lower()) if text else []
+    any_term = bool(page_hits)
+    strong_term = any(h.strong for h in page_hits)
+
     # Hidden links.
     hidden_ids: set[int] = set()
     for root in _hidden_roots(tree, lexicon, scripts):
-        farm: list[tuple[str, str, str]] = []
+        farm: list[tuple[str, LexborNode, str]] = []
         internal = 0
         for node in root.node.css("a[href]"):
             mem_id = node.mem_id
             if mem_id in hidden_ids:
                 continue
             hidden_ids.add(mem_id)
-            target = join_url(base, node.attributes.get("href") or "")
-            if target is None:
-                continue
-            host = host_of(target)
-            if not host or _internal(host, site):
+            outside = _outside_target(base, node.attributes.get("href") or "", base_internal, site)
+            if outside is None:
                 internal += 1
                 continue
-            text = _anchor_text(node)
-            verdict = _link_spam(lexicon, text, host, hidden=True)
+            target, host = outside
+            anchor = _anchor_text(node) if any_term else ""
+            verdict = _link_spam(lexicon, anchor, host, hidden=True, check_text=any_term)
             if verdict is not None:
                 if target not in reported:
                     reported.add(target)
-                    reported_texts.add(text)
-                    add("hidden_link", target, f"隐藏链接（{root.reason}）：{_quote_link(target, text)}{_label_of(verdict)}")
+                    reported_texts.add(anchor)
+                    add("hidden_link", target, f"隐藏链接（{root.reason}）：{_quote_link(target, anchor)}{_label_of(verdict)}")
             elif not lexicon.trusted(host):
-                farm.append((target, text, host))
+                farm.append((target, node, host))
         if len(farm) >= th["many_links"] and (root.trick or (internal == 0 and not _menu_like(root.node))):
             domains = {_registrable(h) for _, _, h in farm}
             if len(domains) >= th["many_domains"]:
-                for target, text, _ in farm:
+                for target, node, _ in farm:
                     if target not in reported:
+                        anchor = _anchor_text(node)
                         reported.add(target)
-                        reported_texts.add(text)
+                        reported_texts.add(anchor)
                         add(
                             "hidden_link",
                             target,
                             f"隐藏链接（{root.reason}，该隐藏区块含{len(farm)}个指向{len(domains)}个外部域名的链接）："
-                            f"{_quote_link(target, text)}",
+                            f"{_quote_link(target, anchor)}",
                         )
 
     # Script-written links and text.
     written_links, written_texts = _script_written(scripts, th["max_script_chars"])
     for link in written_links:
-        target = join_url(base, link.url)
-        if target is None:
+        outside = _outside_target(base, link.url, base_internal, site)
+        if outside is None or outside[0] in reported:
             continue
-        host = host_of(target)
-        if not host or _internal(host, site) or target in reported:
-            continue
+        target, host = outside
         verdict = _link_spam(lexicon, link.text, host, hidden=True)
         if verdict is None:
             continue
@@ -874,22 +964,17 @@ def page_illegal(
     for node in tree.css("a[href]"):
         if node.mem_id in hidden_ids:
             continue
-        href = node.attributes.get("href")
-        if not href:
+        outside = _outside_target(base, node.attributes.get("href") or "", base_internal, site)
+        if outside is None or outside[0] in reported:
             continue
-        target = join_url(base, href)
-        if target is None or target in reported:
-            continue
-        host = host_of(target)
-        if not host or _internal(host, site):
-            continue
-        text = _anchor_text(node)
-        verdict = _link_spam(lexicon, text, host, hidden=False)
+        target, host = outside
+        anchor = _anchor_text(node) if strong_term else ""
+        verdict = _link_spam(lexicon, anchor, host, hidden=False, check_text=strong_term)
         if verdict is None:
             continue
         reported.add(target)
-        reported_texts.add(text)
-        add("spam_content", target, f"页面链接指向违法有害内容：{_quote_link(target, text)}{_label_of(verdict)}")
+        reported_texts.add(anchor)
+        add("spam_content", target, f"页面链接指向违法有害内容：{_quote_link(target, anchor or _anchor_text(node))}{_label_of(verdict)}")
 
     # Title and meta.
     title_node = tree.css_first("head > title") or tree.css_first("title")
@@ -908,15 +993,8 @@ def page_illegal(
             add("injected_title", None, f"网页 meta {name} 被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(content, 120)}”")
 
     # Spam text in the page (visible or hidden), and text written by scripts.
-    body = tree.body
-    if body is not None:
-        text = body.text(separator="\n")
-        for node in tree.css("body script, body style, body template"):
-            inner = node.text(deep=True)
-            if inner:
-                text = text.replace(inner, "\n", 1)
-        chunks = [text, *written_texts]
-        for label, terms, excerpt in _text_spam(lexicon, chunks, reported_texts):
+    if strong_term or written_texts:
+        for label, terms, excerpt in _text_spam(lexicon, [text, *written_texts], reported_texts):
             add("spam_content", None, f"网页文字含{label}类内容（{'、'.join(terms)}）：“{excerpt}”")
     return findings
 
