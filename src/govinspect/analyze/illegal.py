@@ -175,8 +175,17 @@ class SpamLexicon:
             hi = min(len(text), hit.end + width)
             if not any(m.start() < hit.end and m.end() > hit.start for m in self.allow_re.finditer(text, lo, hi)):
                 kept.append(hit)
-        kept.sort(key=lambda h: h.start)
-        return kept
+        # Overlapping hits (a regex match around a literal term) are one hit: the longest.
+        kept.sort(key=lambda h: (h.start, h.start - h.end))
+        merged: list[SpamHit] = []
+        for hit in kept:
+            if merged and hit.start < merged[-1].end:
+                last = merged[-1]
+                if hit.end - hit.start > last.end - last.start or (hit.strong and not last.strong):
+                    merged[-1] = hit
+                continue
+            merged.append(hit)
+        return merged
 
     def condemned(self, text: str, start: int, end: int, *, stops: str = "。！？；!?;\n") -> bool:
         """Whether the sentence around `text[start:end]` condemns rather than spreads the term."""
@@ -836,6 +845,19 @@ def _label_of(verdict: _LinkVerdict) -> str:
     return f"（{verdict.category}，{verdict.why}）" if verdict.category else f"（{verdict.why}）"
 
 
+def _page_text(tree: LexborHTMLParser) -> str:
+    """The body's text, one line per text node, without script, style and template text."""
+    body = tree.body
+    if body is None:
+        return ""
+    text = body.text(separator="\n")
+    for node in tree.css("body script, body style, body template"):
+        inner = node.text(deep=True)
+        if inner:
+            text = text.replace(inner, "\n", 1)
+    return text
+
+
 def _script_texts(tree: LexborHTMLParser) -> list[str]:
     """Inline script bodies (no src), in document order."""
     out: list[str] = []
@@ -894,14 +916,7 @@ def page_illegal(
 
     # The page's text (visible and hidden, without script and style): scanned once, so anchor
     # texts need no look when the page holds no term at all (the common case).
-    body = tree.body
-    text = ""
-    if body is not None:
-        text = body.text(separator="\n")
-        for node in tree.css("body script, body style, body template"):
-            inner = node.text(deep=True)
-            if inner:
-                text = text.replace(inner, "\n", 1)
+    text = _page_text(tree)
     page_hits = lexicon.hits(text.lower()) if text else []
     any_term = bool(page_hits)
     strong_term = any(h.strong for h in page_hits)
