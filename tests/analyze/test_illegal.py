@@ -78,6 +78,8 @@ def test_article_condemning_gambling_is_clean() -> None:
         '<ul class="nav"><li><a href="/qyfw/">企业服务</a><ul style="display:none">'
         + "".join(f'<li><a href="http://www.company{i}.com/">企业{i}</a></li>' for i in range(12))
         + "</ul></li></ul>",
+        # a hidden menu entry to the county's own system on a bare IP address
+        '<ul style="display:none"><li><a href="http://61.139.12.34:8080/xxgk/">信息公开系统</a></li></ul>',
         # a legitimate scrolling marquee with internal links
         '<marquee height="24" scrollamount="3"><a href="/zwgk/tzgg/1.html">关于开展打击赌博专项行动的通告</a></marquee>',
         # visible text about the estate called 太阳城 and the venue 金沙娱乐城
@@ -239,6 +241,24 @@ def test_display_none_block_of_outside_links_outside_menus_is_a_link_farm(clean:
     # The same block in a navigation menu is a drop-down, not a farm.
     menu = '<ul class="nav"><li><a href="/">首页</a>' + block.replace("div", "ul", 1)[:-6] + "</ul></li></ul>"
     assert page_illegal(inject(clean, menu, before="</body>"), HOME) == []
+
+
+def test_invisible_iframe_to_a_spam_domain_is_a_hidden_link(clean: str) -> None:
+    html = inject(clean, '<iframe src="http://www.hg0088-yl.com/ad.html" width="0" height="0" frameborder="0"></iframe>')
+    assert page_illegal(html, HOME) == [
+        IllegalFinding(
+            "hidden_link",
+            "http://www.hg0088-yl.com/ad.html",
+            '隐藏框架（width="0" height="0"）：<iframe src="http://www.hg0088-yl.com/ad.html">（可疑域名 www.hg0088-yl.com）',
+        )
+    ]
+
+
+def test_invisible_iframe_of_a_normal_service_is_not_a_finding(clean: str) -> None:
+    # Counters and login keep-alive frames are often 0×0.
+    html = inject(clean, '<iframe src="https://tongji.sc.gov.cn/ping.html" width="0" height="0"></iframe>'
+                  '<iframe src="http://www.yunxi-weather.com/w.html" style="display:none"></iframe>')
+    assert page_illegal(html, HOME) == []
 
 
 # --------------------------------------------------------------------------------------------

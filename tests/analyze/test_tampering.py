@@ -171,6 +171,8 @@ def test_injected_script_iframe_links_and_title_are_tampering(clean: str) -> Non
     ]
     assert findings[0].evidence == '新增外部脚本（上次检查时没有）：<script src="https://js.tj-cdn.xyz/tj.js">'
     assert findings[1].evidence == '新增外部框架（上次检查时没有）：<iframe src="http://www.hg0088-yl.com/ad.html">'
+    # The same frame is also a hidden link on the page itself; it is reported once here.
+    assert sum(f.target == "http://www.hg0088-yl.com/ad.html" for f in findings) == 1
     assert findings[2].evidence.startswith("上次检查后新出现：隐藏链接（")
     assert findings[4].evidence.startswith("网页标题被篡改（上次为“云溪县人民政府”）：网页标题被植入赌博类词语")
 

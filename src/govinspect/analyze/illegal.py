@@ -554,6 +554,24 @@ def _marquee_reason(node: LexborNode, limit: int) -> str | None:
     return None
 
 
+def _frame_hiding(attrs: Mapping[str, str | None], lexicon: SpamLexicon) -> str | None:
+    """Why an iframe is invisible (width/height attributes or inline style), or None."""
+    tiny = lexicon.thresholds["tiny_px"]
+    small = []
+    for name in ("width", "height"):
+        value = attrs.get(name)
+        if value:
+            px = _px(value)
+            if px is not None and 0 <= px <= tiny:
+                small.append(f'{name}="{value.strip()}"')
+    if small:
+        return " ".join(small)
+    style = attrs.get("style")
+    if style and lexicon.hiding_reason(style) is not None:
+        return f'style="{_clip(style, 80)}"'
+    return None
+
+
 def _clip(text: str, limit: int) -> str:
     text = collapse(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -959,6 +977,21 @@ def page_illegal(
                             f"隐藏链接（{root.reason}，该隐藏区块含{len(farm)}个指向{len(domains)}个外部域名的链接）："
                             f"{_quote_link(target, anchor)}",
                         )
+
+    # Invisible frames (挂马: a 0×0 iframe loading a spam or throw-away domain).
+    for node in tree.css("iframe[src], frame[src]"):
+        attrs = node.attributes
+        reason = _frame_hiding(attrs, lexicon)
+        if reason is None:
+            continue
+        outside = _outside_target(base, attrs.get("src") or "", base_internal, site)
+        if outside is None or outside[0] in reported:
+            continue
+        target, host = outside
+        if lexicon.domain_spam(host) is None:
+            continue
+        reported.add(target)
+        add("hidden_link", target, f'隐藏框架（{reason}）：<iframe src="{_clip(target, _MAX_EVIDENCE_URL)}">（可疑域名 {host}）')
 
     # Script-written links and text.
     written_links, written_texts = _script_written(scripts, th["max_script_chars"])
