@@ -299,6 +299,13 @@ def test_script_written_spam_link_is_hidden_link(clean: str, snippet: str, targe
     assert target.rstrip("/") in {u.rstrip("/") for u in script_links(html)}
 
 
+def test_spam_text_written_by_script_is_spam_content(clean: str) -> None:
+    html = inject(clean, '<script type="text/javascript">document.write("<p>澳门新葡京官网 真人百家乐 注册送彩金</p>");</script>')
+    findings = page_illegal(html, HOME)
+    assert kinds(findings) == ["spam_content"]
+    assert findings[0].evidence == "网页文字含赌博类内容（澳门新葡京、真人百家乐、注册送彩金）：“澳门新葡京官网 真人百家乐 注册送彩金”"
+
+
 def test_script_links_of_the_clean_page_are_the_gov_badge_only(clean: str) -> None:
     # cnzz writes a <script src>, the 长者模式 toggle writes an internal link.
     assert script_links(clean) == ["http://www.gov.cn/", "/zhmode/"]

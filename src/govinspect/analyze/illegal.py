@@ -236,6 +236,11 @@ class SpamLexicon:
         _remember(memo, key, verdict)
         return verdict
 
+    def css_hiding_rules(self, css: str) -> tuple[tuple[str, str], ...]:
+        """(selector, reason) of the rules of a <style> text that hide what they select."""
+        known = self.memo.get(("c", css))
+        return known if known is not None else _remember_css(self, css)
+
     def hiding_reason(self, style: str) -> str | None:
         """Why a CSS declaration block hides its element (a short excerpt), or None (memoised:
         pages repeat the same styles)."""
@@ -246,6 +251,13 @@ class SpamLexicon:
         reason = _hiding_reason_uncached(style.lower(), self.thresholds)
         _remember(memo, key, reason)
         return reason
+
+
+def _remember_css(lexicon: SpamLexicon, css: str) -> tuple[tuple[str, str], ...]:
+    rules = tuple(_css_hiding_rules(css, lexicon))
+    if len(css) <= 50_000:  # a site repeats its inline <style> on every page
+        _remember(lexicon.memo, ("c", css), rules)
+    return rules
 
 
 def _remember(memo: dict[tuple[str, str], Any], key: tuple[str, str], value: Any) -> None:
@@ -512,7 +524,7 @@ def _hidden_roots(tree: LexborHTMLParser, lexicon: SpamLexicon, scripts: list[st
             continue
         css = css[:budget]
         budget -= len(css)
-        for selector, reason in _css_hiding_rules(css, lexicon):
+        for selector, reason in lexicon.css_hiding_rules(css):
             selectors += 1
             if selectors > th["max_css_selectors"]:
                 break
@@ -705,14 +717,25 @@ class _WrittenLink:
     tag: str
 
 
-def _script_written(scripts: Iterable[str], budget: int) -> tuple[list[_WrittenLink], list[str]]:
-    """Links and text that inline `scripts` write into the page (bounded by `budget` chars)."""
+_WRITES_SOMETHING_RE = re.compile(r"<a[\s>]|<i?frame|href|src\s*=|%3c|\\x3c|\\u|%u|fromcharcode|atob|&#", re.I)
+
+
+def _script_written(
+    scripts: Iterable[str], budget: int, lexicon: SpamLexicon | None = None
+) -> tuple[list[_WrittenLink], list[str]]:
+    """Links and text that inline `scripts` write into the page (bounded by `budget` chars).
+
+    A writing script is decoded when it carries a link or an escape (<a, href, %3C, \\x3c, \\u,
+    fromCharCode …) or, given `lexicon`, a spam term in clear; date widgets are skipped.
+    """
     links: list[_WrittenLink] = []
     texts: list[str] = []
     for script in scripts:
         if budget <= 0:
             break
         if not _WRITER_RE.search(script):
+            continue
+        if not _WRITES_SOMETHING_RE.search(script) and (lexicon is None or not lexicon.hits(script.lower())):
             continue
         budget -= len(script)
         written = _written_html(script, max(budget + len(script), 0))
@@ -935,7 +958,8 @@ def page_illegal(
     # The page's text (visible and hidden, without script and style): scanned once, so anchor
     # texts need no look when the page holds no term at all (the common case).
     text = _page_text(tree)
-    page_hits = lexicon.hits(text.lower()) if text else []
+    lowered_text = text.lower()
+    page_hits = lexicon.hits(lowered_text) if text else []
     any_term = bool(page_hits)
     strong_term = any(h.strong for h in page_hits)
 
@@ -994,7 +1018,7 @@ def page_illegal(
         add("hidden_link", target, f'隐藏框架（{reason}）：<iframe src="{_clip(target, _MAX_EVIDENCE_URL)}">（可疑域名 {host}）')
 
     # Script-written links and text.
-    written_links, written_texts = _script_written(scripts, th["max_script_chars"])
+    written_links, written_texts = _script_written(scripts, th["max_script_chars"], lexicon)
     for link in written_links:
         outside = _outside_target(base, link.url, base_internal, site)
         if outside is None or outside[0] in reported:
@@ -1042,7 +1066,11 @@ def page_illegal(
 
     # Spam text in the page (visible or hidden), and text written by scripts.
     if strong_term or written_texts:
-        for label, terms, excerpt in _text_spam(lexicon, [text, *written_texts], reported_texts):
+        chunks = [(text, lowered_text, page_hits)]
+        for written in written_texts:
+            lowered = written.lower()
+            chunks.append((written, lowered, lexicon.hits(lowered)))
+        for label, terms, excerpt in _text_spam(lexicon, chunks, reported_texts):
             add("spam_content", None, f"网页文字含{label}类内容（{'、'.join(terms)}）：“{excerpt}”")
     return findings
 
@@ -1111,18 +1139,18 @@ def _sentence(text: str, start: int, end: int, width: int) -> tuple[int, int]:
 
 
 def _text_spam(
-    lexicon: SpamLexicon, chunks: list[str], skip_lines: set[str]
+    lexicon: SpamLexicon,
+    chunks: list[tuple[str, str, list[SpamHit]]],
+    skip_lines: set[str],
 ) -> Iterator[tuple[str, list[str], str]]:
-    """(category label, terms, excerpt) per category with spam text in `chunks`."""
+    """(category label, terms, excerpt) per category with spam text in `chunks`, given as
+    (text, lower-cased text, its hits)."""
     th = lexicon.thresholds
     per_category: dict[str, tuple[list[str], str]] = {}
     accepted: list[tuple[str, str, SpamHit]] = []  # (chunk, lowered, hit)
     condemned: dict[str, int] = {}
-    for chunk in chunks:
-        if not chunk:
-            continue
-        lowered = chunk.lower()
-        for hit in lexicon.hits(lowered):
+    for chunk, lowered, chunk_hits in chunks:
+        for hit in chunk_hits:
             if not hit.strong:
                 continue
             if lexicon.condemned(lowered, hit.start, hit.end):
