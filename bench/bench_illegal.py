@@ -11,7 +11,7 @@ For each page the script times, best of `rounds` (each the mean of `repeat` runs
 
 Pages: the county homepage of the tests (clean, and with the usual injection: spam title, a
 hidden link block, a document.write link), the same homepage scaled to a portal's size (its
-content blocks six times, ~50 KB), the TRS portal homepage fixture (GBK), and the homepages of
+content blocks six times, ~27 KB), the TRS portal homepage fixture (GBK), and the homepages of
 the simulated province (`--sites`). The issue's budget: < 20 % of a page's analysis time.
 """
 
