@@ -70,7 +70,12 @@ def _pages(sites: int) -> list[tuple[str, str, bytes, str]]:
         ("county homepage (clean)", home, clean.encode("utf-8"), utf8),
         ("county homepage (hacked)", home, hacked.encode("utf-8"), utf8),
         ("county homepage x6 (portal size)", home, large.encode("utf-8"), utf8),
-        ("TRS portal homepage (GBK)", "http://www.jyx.gov.cn/", (FIXTURES / "pages" / "portal_home_trs_gbk.html").read_bytes(), "text/html"),
+        (
+            "TRS portal homepage (GBK)",
+            "http://www.jyx.gov.cn/",
+            (FIXTURES / "pages" / "portal_home_trs_gbk.html").read_bytes(),
+            "text/html",
+        ),
     ]
     if sites:
         province = build_province(1, sites)
@@ -95,9 +100,10 @@ def main() -> None:
     for label, url, body, ctype in _pages(args.sites):
         html = decode_body(body, ctype)[0]
         tree = LexborHTMLParser(html)
-        parse = _best(lambda: LexborHTMLParser(html), args.rounds, args.repeat)
-        analyse = _best(lambda: analyse_page("bench", body, ctype, url, AS_OF), args.rounds, args.repeat)
-        illegal = _best(lambda: page_illegal(html, url, tree=tree), args.rounds, args.repeat)
+        # Default arguments bind this page's values (the lambdas run inside this iteration).
+        parse = _best(lambda h=html: LexborHTMLParser(h), args.rounds, args.repeat)
+        analyse = _best(lambda b=body, c=ctype, u=url: analyse_page("bench", b, c, u, AS_OF), args.rounds, args.repeat)
+        illegal = _best(lambda h=html, u=url, t=tree: page_illegal(h, u, tree=t), args.rounds, args.repeat)
         findings = len(page_illegal(html, url, tree=tree))
         if label.startswith("province"):
             province_rows.append((parse, analyse, illegal))

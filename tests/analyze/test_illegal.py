@@ -48,7 +48,9 @@ def test_clean_county_homepage_has_no_finding(clean: str) -> None:
 
 
 def test_clean_homepage_shared_tree_same_result_and_unchanged(clean: str) -> None:
-    injected = inject(clean, '<div style="position:absolute;top:-999px"><a href="http://www.amxpj8.com/">澳门新葡京</a></div>')
+    injected = inject(
+        clean, '<div style="position:absolute;top:-999px"><a href="http://www.amxpj8.com/">澳门新葡京</a></div>'
+    )
     tree = LexborHTMLParser(injected)
     before = tree.html
     assert page_illegal(injected, HOME, tree=tree) == page_illegal(injected, HOME)
@@ -211,9 +213,11 @@ def test_typical_dark_link_block_reports_every_link(clean: str) -> None:
         ("http://www.bet365-zh.com/", "bet365"),
         ("http://www.hgty.vip/", "皇冠体育"),
     ]
-    block = '<div style="position: absolute; top: -9999px; left: -9999px;">' + "".join(
-        f'<a href="{u}" target="_blank">{t}</a>' for u, t in links
-    ) + "</div>"
+    block = (
+        '<div style="position: absolute; top: -9999px; left: -9999px;">'
+        + "".join(f'<a href="{u}" target="_blank">{t}</a>' for u, t in links)
+        + "</div>"
+    )
     findings = page_illegal(inject(clean, block, before="</body>"), HOME)
     assert [(f.kind, f.target) for f in findings] == [("hidden_link", u) for u, _ in links]
     # The link texts are not reported a second time as spam text.
@@ -221,10 +225,25 @@ def test_typical_dark_link_block_reports_every_link(clean: str) -> None:
 
 
 def test_hidden_block_of_many_outside_links_is_a_link_farm(clean: str) -> None:
-    names = ["装修公司", "搬家公司", "网站建设", "空调维修", "驾校报名", "二手车", "婚纱摄影", "月嫂服务", "开锁换锁", "管道疏通", "代理记账", "物流专线"]
-    block = '<div style="position:absolute;left:-2000px;top:-2000px">' + "".join(
-        f'<a href="http://www.site{i}-{i * 7}.com/">{n}</a>' for i, n in enumerate(names)
-    ) + "</div>"
+    names = [
+        "装修公司",
+        "搬家公司",
+        "网站建设",
+        "空调维修",
+        "驾校报名",
+        "二手车",
+        "婚纱摄影",
+        "月嫂服务",
+        "开锁换锁",
+        "管道疏通",
+        "代理记账",
+        "物流专线",
+    ]
+    block = (
+        '<div style="position:absolute;left:-2000px;top:-2000px">'
+        + "".join(f'<a href="http://www.site{i}-{i * 7}.com/">{n}</a>' for i, n in enumerate(names))
+        + "</div>"
+    )
     findings = page_illegal(inject(clean, block), HOME)
     assert len(findings) == 12
     assert {f.kind for f in findings} == {"hidden_link"}
@@ -233,9 +252,11 @@ def test_hidden_block_of_many_outside_links_is_a_link_farm(clean: str) -> None:
 
 
 def test_display_none_block_of_outside_links_outside_menus_is_a_link_farm(clean: str) -> None:
-    block = '<div style="display:none">' + "".join(
-        f'<a href="http://www.shop{i}.net/">商城{i}</a>' for i in range(10)
-    ) + "</div>"
+    block = (
+        '<div style="display:none">'
+        + "".join(f'<a href="http://www.shop{i}.net/">商城{i}</a>' for i in range(10))
+        + "</div>"
+    )
     findings = page_illegal(inject(clean, block, before="</body>"), HOME)
     assert [f.target for f in findings] == [f"http://www.shop{i}.net/" for i in range(10)]
     # The same block in a navigation menu is a drop-down, not a farm.
@@ -244,7 +265,9 @@ def test_display_none_block_of_outside_links_outside_menus_is_a_link_farm(clean:
 
 
 def test_invisible_iframe_to_a_spam_domain_is_a_hidden_link(clean: str) -> None:
-    html = inject(clean, '<iframe src="http://www.hg0088-yl.com/ad.html" width="0" height="0" frameborder="0"></iframe>')
+    html = inject(
+        clean, '<iframe src="http://www.hg0088-yl.com/ad.html" width="0" height="0" frameborder="0"></iframe>'
+    )
     assert page_illegal(html, HOME) == [
         IllegalFinding(
             "hidden_link",
@@ -256,8 +279,11 @@ def test_invisible_iframe_to_a_spam_domain_is_a_hidden_link(clean: str) -> None:
 
 def test_invisible_iframe_of_a_normal_service_is_not_a_finding(clean: str) -> None:
     # Counters and login keep-alive frames are often 0×0.
-    html = inject(clean, '<iframe src="https://tongji.sc.gov.cn/ping.html" width="0" height="0"></iframe>'
-                  '<iframe src="http://www.yunxi-weather.com/w.html" style="display:none"></iframe>')
+    html = inject(
+        clean,
+        '<iframe src="https://tongji.sc.gov.cn/ping.html" width="0" height="0"></iframe>'
+        '<iframe src="http://www.yunxi-weather.com/w.html" style="display:none"></iframe>',
+    )
     assert page_illegal(html, HOME) == []
 
 
@@ -300,10 +326,15 @@ def test_script_written_spam_link_is_hidden_link(clean: str, snippet: str, targe
 
 
 def test_spam_text_written_by_script_is_spam_content(clean: str) -> None:
-    html = inject(clean, '<script type="text/javascript">document.write("<p>澳门新葡京官网 真人百家乐 注册送彩金</p>");</script>')
+    html = inject(
+        clean, '<script type="text/javascript">document.write("<p>澳门新葡京官网 真人百家乐 注册送彩金</p>");</script>'
+    )
     findings = page_illegal(html, HOME)
     assert kinds(findings) == ["spam_content"]
-    assert findings[0].evidence == "网页文字含赌博类内容（澳门新葡京、真人百家乐、注册送彩金）：“澳门新葡京官网 真人百家乐 注册送彩金”"
+    assert (
+        findings[0].evidence
+        == "网页文字含赌博类内容（澳门新葡京、真人百家乐、注册送彩金）：“澳门新葡京官网 真人百家乐 注册送彩金”"
+    )
 
 
 def test_script_links_of_the_clean_page_are_the_gov_badge_only(clean: str) -> None:
@@ -329,7 +360,9 @@ def test_spam_prepended_to_title(clean: str) -> None:
     findings = page_illegal(html, HOME)
     assert findings == [
         IllegalFinding(
-            "injected_title", None, "网页标题被植入赌博类词语（澳门新葡京、太阳城娱乐）：“澳门新葡京-太阳城娱乐-云溪县人民政府”"
+            "injected_title",
+            None,
+            "网页标题被植入赌博类词语（澳门新葡京、太阳城娱乐）：“澳门新葡京-太阳城娱乐-云溪县人民政府”",
         )
     ]
 
@@ -348,7 +381,9 @@ def test_title_mentioning_a_venue_is_not_injected(clean: str) -> None:
 
 def test_spam_in_meta_keywords_and_description(clean: str) -> None:
     html = clean.replace("云溪县,云溪县人民政府,政务公开,政务服务,互动交流", "澳门新葡京,百家乐,时时彩,云溪县人民政府")
-    html = html.replace("云溪县人民政府门户网站，发布", "皇冠体育官网，真人视讯、北京赛车在线投注。云溪县人民政府门户网站，发布")
+    html = html.replace(
+        "云溪县人民政府门户网站，发布", "皇冠体育官网，真人视讯、北京赛车在线投注。云溪县人民政府门户网站，发布"
+    )
     findings = page_illegal(html, HOME)
     assert kinds(findings) == ["injected_title", "injected_title"]
     assert findings[0].evidence.startswith("网页 meta keywords 被植入赌博类词语（澳门新葡京、百家乐、时时彩）")
@@ -360,14 +395,19 @@ def test_visible_spam_text_is_spam_content(clean: str) -> None:
     findings = page_illegal(html, HOME)
     assert kinds(findings) == ["spam_content"]
     assert findings[0].target is None
-    assert findings[0].evidence.startswith("网页文字含赌博类内容（澳门新葡京、真人百家乐、注册送彩金）：“澳门新葡京官网")
+    assert findings[0].evidence.startswith(
+        "网页文字含赌博类内容（澳门新葡京、真人百家乐、注册送彩金）：“澳门新葡京官网"
+    )
 
 
 def test_visible_link_to_spam_domain_is_spam_content(clean: str) -> None:
     html = inject(clean, '<ul class="links"><li><a href="http://www.amxpj.com/" target="_blank">友情链接</a></li></ul>')
     findings = page_illegal(html, HOME)
     assert [(f.kind, f.target) for f in findings] == [("spam_content", "http://www.amxpj.com/")]
-    assert findings[0].evidence == '页面链接指向违法有害内容：<a href="http://www.amxpj.com/">友情链接</a>（可疑域名 www.amxpj.com）'
+    assert (
+        findings[0].evidence
+        == '页面链接指向违法有害内容：<a href="http://www.amxpj.com/">友情链接</a>（可疑域名 www.amxpj.com）'
+    )
 
 
 def test_visible_weak_word_link_is_not_a_finding(clean: str) -> None:

@@ -158,8 +158,12 @@ def test_ordinary_update_is_not_tampering(clean: str) -> None:
 
 def test_injected_script_iframe_links_and_title_are_tampering(clean: str) -> None:
     hacked = clean.replace("<title>云溪县人民政府</title>", SPAM_TITLE)
-    hacked = hacked.replace("</head>", '<script type="text/javascript" src="https://js.tj-cdn.xyz/tj.js?r=1"></script>\n</head>', 1)
-    hacked = inject(hacked, '<iframe src="http://www.hg0088-yl.com/ad.html" width="0" height="0" frameborder="0"></iframe>')
+    hacked = hacked.replace(
+        "</head>", '<script type="text/javascript" src="https://js.tj-cdn.xyz/tj.js?r=1"></script>\n</head>', 1
+    )
+    hacked = inject(
+        hacked, '<iframe src="http://www.hg0088-yl.com/ad.html" width="0" height="0" frameborder="0"></iframe>'
+    )
     hacked = inject(hacked, FARM)
     findings = tampering(fingerprint(clean, HOME), fingerprint(hacked, HOME), HOME)
     assert [(f.kind, f.target) for f in findings] == [
@@ -193,5 +197,9 @@ def test_fingerprints_survive_a_json_round_trip(clean: str) -> None:
     previous = json.loads(json.dumps(fingerprint(clean, HOME)))
     current = json.loads(json.dumps(fingerprint(hacked, HOME)))
     assert tampering(previous, current, HOME) == [
-        IllegalFinding("tampered", "http://evil.example.top/a.js", '新增外部脚本（上次检查时没有）：<script src="http://evil.example.top/a.js">')
+        IllegalFinding(
+            "tampered",
+            "http://evil.example.top/a.js",
+            '新增外部脚本（上次检查时没有）：<script src="http://evil.example.top/a.js">',
+        )
     ]

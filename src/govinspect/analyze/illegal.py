@@ -562,7 +562,7 @@ def _marquee_reason(node: LexborNode, limit: int) -> str | None:
         if m.group(1) in ("height", "width"):
             px = _px(m.group(2))
             if px is not None and px <= limit:
-                return f"marquee style=\"{_clip(attrs.get('style') or '', 60)}\""
+                return f'marquee style="{_clip(attrs.get("style") or "", 60)}"'
     return None
 
 
@@ -984,7 +984,11 @@ def page_illegal(
                 if target not in reported:
                     reported.add(target)
                     reported_texts.add(anchor)
-                    add("hidden_link", target, f"隐藏链接（{root.reason}）：{_quote_link(target, anchor)}{_label_of(verdict)}")
+                    add(
+                        "hidden_link",
+                        target,
+                        f"隐藏链接（{root.reason}）：{_quote_link(target, anchor)}{_label_of(verdict)}",
+                    )
             elif not lexicon.trusted(host):
                 farm.append((target, node, host))
         if len(farm) >= th["many_links"] and (root.trick or (internal == 0 and not _menu_like(root.node))):
@@ -1015,7 +1019,11 @@ def page_illegal(
         if lexicon.domain_spam(host) is None:
             continue
         reported.add(target)
-        add("hidden_link", target, f'隐藏框架（{reason}）：<iframe src="{_clip(target, _MAX_EVIDENCE_URL)}">（可疑域名 {host}）')
+        add(
+            "hidden_link",
+            target,
+            f'隐藏框架（{reason}）：<iframe src="{_clip(target, _MAX_EVIDENCE_URL)}">（可疑域名 {host}）',
+        )
 
     # Script-written links and text.
     written_links, written_texts = _script_written(scripts, th["max_script_chars"], lexicon)
@@ -1046,7 +1054,11 @@ def page_illegal(
             continue
         reported.add(target)
         reported_texts.add(anchor)
-        add("spam_content", target, f"页面链接指向违法有害内容：{_quote_link(target, anchor or _anchor_text(node))}{_label_of(verdict)}")
+        add(
+            "spam_content",
+            target,
+            f"页面链接指向违法有害内容：{_quote_link(target, anchor or _anchor_text(node))}{_label_of(verdict)}",
+        )
 
     # Title and meta.
     title_node = tree.css_first("head > title") or tree.css_first("title")
@@ -1054,7 +1066,11 @@ def page_illegal(
     if title:
         found = _head_spam(lexicon, title, title=True)
         if found:
-            add("injected_title", None, f"网页标题被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(title, 120)}”")
+            add(
+                "injected_title",
+                None,
+                f"网页标题被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(title, 120)}”",
+            )
     for meta in tree.css("meta[name][content]"):
         name = (meta.attributes.get("name") or "").strip().lower()
         if name not in ("keywords", "description"):
@@ -1062,7 +1078,11 @@ def page_illegal(
         content = collapse(meta.attributes.get("content") or "")
         found = _head_spam(lexicon, content, title=False, context=title)
         if found:
-            add("injected_title", None, f"网页 meta {name} 被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(content, 120)}”")
+            add(
+                "injected_title",
+                None,
+                f"网页 meta {name} 被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(content, 120)}”",
+            )
 
     # Spam text in the page (visible or hidden), and text written by scripts.
     if strong_term or written_texts:

@@ -202,8 +202,7 @@ def fingerprint(html: str, url: str, *, tree: LexborHTMLParser | None = None) ->
         "scripts": sorted(scripts),
         "iframes": sorted(iframes),
         "illegal": [
-            {"kind": f.kind, "target": f.target, "evidence": f.evidence}
-            for f in page_illegal(html, url, tree=tree)
+            {"kind": f.kind, "target": f.target, "evidence": f.evidence} for f in page_illegal(html, url, tree=tree)
         ],
         "text_simhash": f"{_simhash(text):016x}",
         "text_sha1": hashlib.sha1(text.encode("utf-8")).hexdigest(),
