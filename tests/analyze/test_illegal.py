@@ -259,6 +259,9 @@ def test_display_none_block_of_outside_links_outside_menus_is_a_link_farm(clean:
     )
     findings = page_illegal(inject(clean, block, before="</body>"), HOME)
     assert [f.target for f in findings] == [f"http://www.shop{i}.net/" for i in range(10)]
+    # The same block in a layout container is a hidden tab of partner sites, not a farm.
+    tab = '<div class="qyfc"><h3>重点企业</h3>' + block.replace('style="display:none"', 'class="con2" style="display:none"') + "</div>"
+    assert page_illegal(inject(clean, tab), HOME) == []
     # The same block in a navigation menu is a drop-down, not a farm.
     menu = '<ul class="nav"><li><a href="/">首页</a>' + block.replace("div", "ul", 1)[:-6] + "</ul></li></ul>"
     assert page_illegal(inject(clean, menu, before="</body>"), HOME) == []

@@ -589,6 +589,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _loose_block(node: LexborNode, internal_links: int) -> bool:
+    """Whether a block hidden the ordinary way (display:none) looks injected rather than part of
+    the layout: no link to the site, not in a menu or tab set, and hung directly on <body>
+    (or <html>) where injection kits append their code. Tabs and drop-downs of company or
+    partner sites sit inside layout containers."""
+    if internal_links or _menu_like(node):
+        return False
+    parent = node.parent
+    return parent is None or parent.tag in ("body", "html")
+
+
 def _menu_like(node: LexborNode) -> bool:
     """Whether a hidden block sits in a navigation menu, tab set or similar widget."""
     current: LexborNode | None = node
@@ -921,16 +932,19 @@ def page_illegal(
     """Hidden spam links, injected titles and spam text on one page.
 
     `site_hosts` are the inspected site's hosts (the page's own host, its `www.` twin and their
-    subdomains always count as the site). Findings come in page order within each kind:
+    subdomains always count as the site). Findings, in this order (each in page order), at most
+    `max_findings` of them, one per target:
 
     - "hidden_link" — a link hidden by CSS (inline, `<style>` class/id rules, `hidden`), a tiny
-      `<marquee>`, a script that hides its block, or written by an inline script, that leaves the
-      site and whose anchor text or domain is spam — or that sits in a hidden block (not a menu)
-      with many links to unknown outside domains;
-    - "spam_content" — a visible link to outside spam (strong term or link-farm domain), or spam
-      text (two distinct strong terms close together, or one next to an advertising word) that
-      no condemnation surrounds;
-    - "injected_title" — spam in `<title>`, meta keywords or description.
+      `<marquee>` or a script that hides its block, that leaves the site and whose anchor text
+      or domain is spam — or that sits in a hidden block (not a menu) with many links to
+      unknown outside domains; then invisible (0×0) frames loading a spam domain; then links
+      written by inline scripts that leave the site and are spam;
+    - "spam_content" — a visible link to outside spam (strong term or link-farm domain);
+    - "injected_title" — spam in `<title>`, then in meta keywords / description;
+    - "spam_content" — spam text in the page or written by scripts (two distinct strong terms
+      close together, or one next to an advertising word, in no condemning sentence, on a page
+      that does not mostly condemn the topic), one finding per category, target None.
 
     Pass `tree` to share one parse of `html`; it is only read.
     """
@@ -942,7 +956,6 @@ def page_illegal(
     base_node = tree.css_first("base[href]")
     base = (join_url(page, base_node.attributes.get("href") or "") if base_node is not None else None) or page
     site = _Site.of(page, site_hosts)
-
     base_internal = site.contains(host_of(base))
 
     findings: list[IllegalFinding] = []
@@ -991,7 +1004,7 @@ def page_illegal(
                     )
             elif not lexicon.trusted(host):
                 farm.append((target, node, host))
-        if len(farm) >= th["many_links"] and (root.trick or (internal == 0 and not _menu_like(root.node))):
+        if len(farm) >= th["many_links"] and (root.trick or _loose_block(root.node, internal)):
             domains = {_registrable(h) for _, _, h in farm}
             if len(domains) >= th["many_domains"]:
                 for target, node, _ in farm:
@@ -1097,7 +1110,6 @@ def page_illegal(
 
 _TITLE_STOPS = "。！？；!?;\n-_|｜—–"
 _TITLE_SEG_RE = re.compile(r"[-_|｜—–]+|\s{2,}")
-_KEYWORD_SEG_RE = re.compile(r"[,，、;；|｜\s]+")
 _RESIDUE_RE = re.compile(r"[\W_\d]+")
 
 
