@@ -82,6 +82,14 @@ def test_article_condemning_gambling_is_clean() -> None:
         + "</ul></li></ul>",
         # a hidden menu entry to the county's own system on a bare IP address
         '<ul style="display:none"><li><a href="http://61.139.12.34:8080/xxgk/">信息公开系统</a></li></ul>',
+        # hidden menu entries to outside (non-government) sites with everyday words that contain
+        # a topic word: venues, chess associations, coming-of-age ceremonies, invoice checks
+        '<ul class="sub" style="display:none">'
+        '<li><a href="http://www.whly-yx.com/ylcs/">娱乐场所管理条例解读</a></li>'
+        '<li><a href="http://www.yxqpxh.org/">云溪县棋牌协会</a></li>'
+        '<li><a href="http://www.yxzx.net/crl/">十八岁成人礼</a></li>'
+        '<li><a href="http://fp.yxbank.com/">发票查验</a></li>'
+        '<li><a href="http://www.yxhospital.com/mf/">大麻风防治</a></li></ul>',
         # a legitimate scrolling marquee with internal links
         '<marquee height="24" scrollamount="3"><a href="/zwgk/tzgg/1.html">关于开展打击赌博专项行动的通告</a></marquee>',
         # visible text about the estate called 太阳城 and the venue 金沙娱乐城
