@@ -1,0 +1,511 @@
+"""Illegal content on a page: hidden spam links (暗链), injected titles and spam text.
+
+What hacked Chinese government pages look like: gambling or porn keywords prepended to the
+`<title>` ("澳门新葡京-…-XX市人民政府") and meta keywords; blocks of spam links hidden from people
+but read by search engines (`position:absolute;top:-999px`, `display:none`, a class hidden in an
+inline `<style>`, a 1-pixel `<marquee>`, `font-size:0`, text coloured like its background,
+`text-indent:-9999px`); links written by script (`document.write(unescape('%3Ca href…'))`,
+`String.fromCharCode`); spam sentences in the visible page. This module finds them:
+
+- `page_illegal(html, url, tree=, site_hosts=)` — `IllegalFinding`s of kind "hidden_link",
+  "spam_content" or "injected_title" (the `illegal` list of results.json).
+- `script_links(html)` — the URLs inline scripts write into the page (`analyze.scriptwrites`).
+- `load_spam_lexicon(path=None)` — the vocabulary of `data/spam_terms.yaml` (`analyze.spamwords`).
+
+Hidden elements are found by `analyze.hiding`.
+
+Precision first — a false alarm in an official bulletin is the worst outcome. Government pages
+hide plenty of harmless things (drop-down menus, tabs of news lists, skip links, mobile menus,
+a hidden link to another government site) and constantly write ABOUT gambling and drugs to
+condemn them. So a hidden link is a finding only when it leaves the site AND its anchor text or
+domain is spam (or it sits in a hidden block of many links to unknown outside sites), and text
+hits pass an allow-list, a condemnation-context test and a strong/weak vocabulary split (see
+the header of `data/spam_terms.yaml`).
+
+What is not evaluated: external style sheets, CSS inherited colours (`<font color>` on a
+white body), scripts loaded by `src`, and redirects that depend on the referrer or user agent
+(cloaking is `analyze.tampering.cloaking`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from govinspect.analyze.hiding import frame_hiding, hidden_blocks, loose_block
+from govinspect.analyze.nodes import collapse
+from govinspect.analyze.scriptwrites import script_links, written_by_scripts
+from govinspect.analyze.spamwords import SpamHit, SpamLexicon, load_spam_lexicon
+from govinspect.crawl.urls import host_of, join_url, normalize_url
+
+__all__ = [
+    "KINDS",
+    "IllegalFinding",
+    "SpamHit",
+    "SpamLexicon",
+    "load_spam_lexicon",
+    "page_illegal",
+    "script_links",
+]
+
+# The kinds of the contract's `illegal` list; this module yields the first three.
+KINDS = ("hidden_link", "spam_content", "injected_title", "cloaking", "tampered")
+
+_MAX_TEXT = 60  # characters of anchor text quoted in evidence
+_MAX_EVIDENCE_URL = 200
+
+
+@dataclass(frozen=True, slots=True)
+class IllegalFinding:
+    """One illegal-content finding: `kind` (see KINDS), the link `target` if any, and Chinese
+    `evidence` quoting what was seen."""
+
+    kind: str
+    target: str | None
+    evidence: str
+
+
+# --------------------------------------------------------------------------------------------
+# the page
+# --------------------------------------------------------------------------------------------
+
+
+def _registrable(host: str) -> str:
+    """Approximate registrable domain: x.com.cn → last three labels, else the last two."""
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in ("com", "net", "org", "gov", "edu", "co", "ac") and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """The inspected site's hosts: exact hosts, their www. twins and their subdomains."""
+
+    hosts: frozenset[str]
+    suffixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, url: str, site_hosts: frozenset[str]) -> _Site:
+        hosts = {h.lower().rstrip(".") for h in site_hosts if h}
+        host = host_of(url)
+        if host:
+            hosts.add(host)
+        for h in list(hosts):
+            hosts.add(h[4:] if h.startswith("www.") else "www." + h)
+        # Subdomains belong to the site (zwfw.x.gov.cn on www.x.gov.cn's pages).
+        return cls(frozenset(hosts), tuple("." + h for h in hosts if not h.startswith("www.")))
+
+    def contains(self, host: str) -> bool:
+        return host in self.hosts or host.endswith(self.suffixes)
+
+
+def _anchor_text(node: LexborNode) -> str:
+    text = collapse(node.text(deep=True))
+    if not text:
+        attrs = node.attributes
+        text = collapse(attrs.get("title") or "")
+        if not text:
+            img = node.css_first("img[alt]")
+            if img is not None:
+                text = collapse(img.attributes.get("alt") or "")
+    return text[:_MAX_TEXT]
+
+
+def _quote_link(url: str, text: str) -> str:
+    return f'<a href="{_clip(url, _MAX_EVIDENCE_URL)}">{text}</a>'
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkVerdict:
+    category: str  # Chinese label
+    why: str  # short Chinese reason used in evidence
+
+
+def _link_spam(
+    lexicon: SpamLexicon, text: str, host: str, *, hidden: bool, check_text: bool = True
+) -> _LinkVerdict | None:
+    """Whether a link with anchor `text` to `host` is spam; weak signals count only if hidden.
+
+    `check_text=False` skips the anchor text (the caller knows the page has no term at all).
+    """
+    trusted = lexicon.trusted(host)
+    if check_text and text:
+        lowered = text.lower()
+        for hit in lexicon.hits(lowered):
+            if not (hit.strong or (hidden and not trusted)):
+                continue
+            if lexicon.condemned(lowered, hit.start, hit.end):
+                continue
+            return _LinkVerdict(lexicon.labels[hit.category], f"链接文字“{hit.term}”")
+    verdict = lexicon.domain_spam(host)
+    if verdict is True or (verdict is False and hidden):
+        return _LinkVerdict("", f"可疑域名 {host}")
+    return None
+
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _outside_target(base: str, href: str, base_internal: bool, site: _Site) -> tuple[str, str] | None:
+    """(absolute URL, host) of a link that leaves the site, None for internal or unusable ones.
+
+    Relative hrefs (most links of a government page) are internal without resolving them when
+    the base URL is on the site; absolute ones are resolved only when their host is outside.
+    """
+    h = href.strip()
+    if not h or h[0] == "#":
+        return None
+    if h[:2] == "//":
+        host = host_of("http:" + h)
+    elif _SCHEME_RE.match(h):
+        if not h[:6].lower().startswith(("http:", "https:")):
+            return None  # javascript:, mailto:, tel: …
+        host = host_of(h)
+    elif base_internal:
+        return None
+    else:
+        host = ""
+    if host and site.contains(host):
+        return None
+    target = join_url(base, h)
+    if target is None:
+        return None
+    if not host:
+        host = host_of(target)
+        if not host or site.contains(host):
+            return None
+    return target, host
+
+
+def _label_of(verdict: _LinkVerdict) -> str:
+    return f"（{verdict.category}，{verdict.why}）" if verdict.category else f"（{verdict.why}）"
+
+
+def _page_text(tree: LexborHTMLParser) -> str:
+    """The body's text, one line per text node, without script, style and template text."""
+    body = tree.body
+    if body is None:
+        return ""
+    text = body.text(separator="\n")
+    for node in tree.css("body script, body style, body template"):
+        inner = node.text(deep=True)
+        if inner:
+            text = text.replace(inner, "\n", 1)
+    return text
+
+
+def _script_texts(tree: LexborHTMLParser) -> list[str]:
+    """Inline script bodies (no src), in document order."""
+    out: list[str] = []
+    for node in tree.css("script"):
+        if "src" in node.attributes:
+            continue
+        text = node.text(deep=True)
+        if text and text.strip():
+            out.append(text)
+    return out
+
+
+def page_illegal(
+    html: str,
+    url: str,
+    *,
+    tree: LexborHTMLParser | None = None,
+    site_hosts: frozenset[str] = frozenset(),
+) -> list[IllegalFinding]:
+    """Hidden spam links, injected titles and spam text on one page.
+
+    `site_hosts` are the inspected site's hosts (the page's own host, its `www.` twin and their
+    subdomains always count as the site). Findings, in this order (each in page order), at most
+    `max_findings` of them, one per target:
+
+    - "hidden_link" — a link hidden by CSS (inline, `<style>` class/id rules, `hidden`), a tiny
+      `<marquee>` or a script that hides its block, that leaves the site and whose anchor text
+      or domain is spam — or that sits in a hidden block (not a menu) with many links to
+      unknown outside domains; then invisible (0×0) frames loading a spam domain; then links
+      written by inline scripts that leave the site and are spam;
+    - "spam_content" — a visible link to outside spam (strong term or link-farm domain);
+    - "injected_title" — spam in `<title>`, then in meta keywords / description;
+    - "spam_content" — spam text in the page or written by scripts (two distinct strong terms
+      close together, or one next to an advertising word, in no condemning sentence, on a page
+      that does not mostly condemn the topic), one finding per category, target None.
+
+    Pass `tree` to share one parse of `html`; it is only read.
+    """
+    lexicon = load_spam_lexicon()
+    th = lexicon.thresholds
+    if tree is None:
+        tree = LexborHTMLParser(html)
+    page = normalize_url(url) or url
+    base_node = tree.css_first("base[href]")
+    base = (join_url(page, base_node.attributes.get("href") or "") if base_node is not None else None) or page
+    site = _Site.of(page, site_hosts)
+    base_internal = site.contains(host_of(base))
+
+    findings: list[IllegalFinding] = []
+    reported: set[str] = set()  # targets already reported
+    reported_texts: set[str] = set()  # their anchor texts, not to be reported again as text
+
+    def add(kind: str, target: str | None, evidence: str) -> None:
+        if len(findings) < th["max_findings"]:
+            findings.append(IllegalFinding(kind, target, evidence))
+
+    scripts = _script_texts(tree)
+
+    # The page's text (visible and hidden, without script and style): scanned once, so anchor
+    # texts need no look when the page holds no term at all (the common case).
+    text = _page_text(tree)
+    lowered_text = text.lower()
+    page_hits = lexicon.hits(lowered_text) if text else []
+    any_term = bool(page_hits)
+    strong_term = any(h.strong for h in page_hits)
+
+    # Hidden links.
+    hidden_ids: set[int] = set()
+    for root in hidden_blocks(tree, lexicon.hiding, scripts):
+        farm: list[tuple[str, LexborNode, str]] = []
+        internal = 0
+        for node in root.node.css("a[href]"):
+            mem_id = node.mem_id
+            if mem_id in hidden_ids:
+                continue
+            hidden_ids.add(mem_id)
+            outside = _outside_target(base, node.attributes.get("href") or "", base_internal, site)
+            if outside is None:
+                internal += 1
+                continue
+            target, host = outside
+            anchor = _anchor_text(node) if any_term else ""
+            verdict = _link_spam(lexicon, anchor, host, hidden=True, check_text=any_term)
+            if verdict is not None:
+                if target not in reported:
+                    reported.add(target)
+                    reported_texts.add(anchor)
+                    add(
+                        "hidden_link",
+                        target,
+                        f"隐藏链接（{root.reason}）：{_quote_link(target, anchor)}{_label_of(verdict)}",
+                    )
+            elif not lexicon.trusted(host):
+                farm.append((target, node, host))
+        if len(farm) >= th["many_links"] and (root.trick or loose_block(root.node, internal)):
+            domains = {_registrable(h) for _, _, h in farm}
+            if len(domains) >= th["many_domains"]:
+                for target, node, _ in farm:
+                    if target not in reported:
+                        anchor = _anchor_text(node)
+                        reported.add(target)
+                        reported_texts.add(anchor)
+                        add(
+                            "hidden_link",
+                            target,
+                            f"隐藏链接（{root.reason}，该隐藏区块含{len(farm)}个指向{len(domains)}个外部域名的链接）："
+                            f"{_quote_link(target, anchor)}",
+                        )
+
+    # Invisible frames (挂马: a 0×0 iframe loading a spam or throw-away domain).
+    for node in tree.css("iframe[src], frame[src]"):
+        attrs = node.attributes
+        reason = frame_hiding(attrs, lexicon.hiding)
+        if reason is None:
+            continue
+        outside = _outside_target(base, attrs.get("src") or "", base_internal, site)
+        if outside is None or outside[0] in reported:
+            continue
+        target, host = outside
+        if lexicon.domain_spam(host) is None:
+            continue
+        reported.add(target)
+        add(
+            "hidden_link",
+            target,
+            f'隐藏框架（{reason}）：<iframe src="{_clip(target, _MAX_EVIDENCE_URL)}">（可疑域名 {host}）',
+        )
+
+    # Script-written links and text.
+    written_links, written_texts = written_by_scripts(scripts, th["max_script_chars"], lexicon)
+    for link in written_links:
+        outside = _outside_target(base, link.url, base_internal, site)
+        if outside is None or outside[0] in reported:
+            continue
+        target, host = outside
+        verdict = _link_spam(lexicon, link.text, host, hidden=True)
+        if verdict is None:
+            continue
+        reported.add(target)
+        reported_texts.add(link.text)
+        shown = _quote_link(target, link.text) if link.tag in ("a", "area") else f'<{link.tag} src="{target}">'
+        add("hidden_link", target, f"脚本写入的链接（document.write/innerHTML）：{shown}{_label_of(verdict)}")
+
+    # Visible links to outside spam: strong evidence only.
+    for node in tree.css("a[href]"):
+        if node.mem_id in hidden_ids:
+            continue
+        outside = _outside_target(base, node.attributes.get("href") or "", base_internal, site)
+        if outside is None or outside[0] in reported:
+            continue
+        target, host = outside
+        anchor = _anchor_text(node) if strong_term else ""
+        verdict = _link_spam(lexicon, anchor, host, hidden=False, check_text=strong_term)
+        if verdict is None:
+            continue
+        reported.add(target)
+        reported_texts.add(anchor)
+        add(
+            "spam_content",
+            target,
+            f"页面链接指向违法有害内容：{_quote_link(target, anchor or _anchor_text(node))}{_label_of(verdict)}",
+        )
+
+    # Title and meta.
+    title_node = tree.css_first("head > title") or tree.css_first("title")
+    title = collapse(title_node.text(deep=True)) if title_node is not None else ""
+    if title:
+        found = _head_spam(lexicon, title, title=True)
+        if found:
+            add(
+                "injected_title",
+                None,
+                f"网页标题被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(title, 120)}”",
+            )
+    for meta in tree.css("meta[name][content]"):
+        name = (meta.attributes.get("name") or "").strip().lower()
+        if name not in ("keywords", "description"):
+            continue
+        content = collapse(meta.attributes.get("content") or "")
+        found = _head_spam(lexicon, content, title=False, context=title)
+        if found:
+            add(
+                "injected_title",
+                None,
+                f"网页 meta {name} 被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(content, 120)}”",
+            )
+
+    # Spam text in the page (visible or hidden), and text written by scripts.
+    if strong_term or written_texts:
+        chunks = [(text, lowered_text, page_hits)]
+        for written in written_texts:
+            lowered = written.lower()
+            chunks.append((written, lowered, lexicon.hits(lowered)))
+        for label, terms, excerpt in _text_spam(lexicon, chunks, reported_texts):
+            add("spam_content", None, f"网页文字含{label}类内容（{'、'.join(terms)}）：“{excerpt}”")
+    return findings
+
+
+_TITLE_STOPS = "。！？；!?;\n-_|｜—–"
+_TITLE_SEG_RE = re.compile(r"[-_|｜—–]+|\s{2,}")
+_RESIDUE_RE = re.compile(r"[\W_\d]+")
+
+
+def _head_spam(lexicon: SpamLexicon, text: str, *, title: bool, context: str = "") -> tuple[str, list[str]] | None:
+    """(category label, terms) when a title or meta text carries injected spam.
+
+    A title is injected when it has two distinct strong terms, a strong term next to an
+    advertising word, or a segment (between - _ |) that is nothing but spam, none of them in a
+    condemning sentence. Meta keywords/description need two distinct strong terms (the keywords
+    of an article condemning 六合彩 name 六合彩 once), and a condemning title clears them.
+    """
+    lowered = text.lower()
+    hits = [
+        h
+        for h in lexicon.hits(lowered)
+        if h.strong and not lexicon.condemned(lowered, h.start, h.end, stops=_TITLE_STOPS if title else "。！？；!?;\n")
+    ]
+    if not hits:
+        return None
+    if not title and context:
+        ctx = context.lower()
+        if lexicon.condemn_re.search(ctx):
+            return None
+    distinct = list(dict.fromkeys(h.term for h in hits))
+    category = lexicon.labels[hits[0].category]
+    if len(distinct) >= 2:
+        return category, distinct
+    if not title:
+        return None
+    hit = hits[0]
+    if lexicon.promoted(lowered, hit.start, hit.end):
+        return category, distinct
+    pos = 0
+    for seg in _TITLE_SEG_RE.split(lowered):
+        start = lowered.find(seg, pos)
+        end = start + len(seg)
+        pos = end
+        if start <= hit.start and hit.end <= end:
+            residue = seg.replace(hit.term, "")
+            residue = lexicon.promo_re.sub("", residue)
+            if len(_RESIDUE_RE.sub("", residue)) <= 2:
+                return category, distinct
+    return None
+
+
+def _sentence(text: str, start: int, end: int, width: int) -> tuple[int, int]:
+    """Bounds of the excerpt around text[start:end]: at most `width` more characters either
+    side, cut at sentence ends."""
+    lo = max(0, start - width)
+    cut = max(text.rfind(c, lo, start) for c in "。！？；!?;\n")
+    if cut >= 0:
+        lo = cut + 1
+    hi = min(len(text), end + width)
+    for i in range(end, hi):
+        if text[i] in "。！？；!?;":
+            hi = i + 1
+            break
+    return lo, hi
+
+
+def _text_spam(
+    lexicon: SpamLexicon,
+    chunks: list[tuple[str, str, list[SpamHit]]],
+    skip_lines: set[str],
+) -> Iterator[tuple[str, list[str], str]]:
+    """(category label, terms, excerpt) per category with spam text in `chunks`, given as
+    (text, lower-cased text, its hits)."""
+    th = lexicon.thresholds
+    per_category: dict[str, tuple[list[str], str]] = {}
+    accepted: list[tuple[str, str, SpamHit]] = []  # (chunk, lowered, hit)
+    condemned: dict[str, int] = {}
+    for chunk, lowered, chunk_hits in chunks:
+        for hit in chunk_hits:
+            if not hit.strong:
+                continue
+            if lexicon.condemned(lowered, hit.start, hit.end):
+                condemned[hit.category] = condemned.get(hit.category, 0) + 1
+                continue
+            if skip_lines:
+                line_start = lowered.rfind("\n", 0, hit.start) + 1
+                line_end = lowered.find("\n", hit.end)
+                line = collapse(chunk[line_start : line_end if line_end >= 0 else len(chunk)])
+                if line in skip_lines or line[:_MAX_TEXT] in skip_lines:
+                    continue
+            accepted.append((chunk, lowered, hit))
+    # A page that mostly condemns a topic (a police report quoting the spam it fought) keeps
+    # the odd uncondemned mention: spam injections bring many hits and no condemnation.
+    counts: dict[str, int] = {}
+    for _, _, hit in accepted:
+        counts[hit.category] = counts.get(hit.category, 0) + 1
+    for i, (chunk, lowered, hit) in enumerate(accepted):
+        label = lexicon.labels[hit.category]
+        if label in per_category or counts[hit.category] <= condemned.get(hit.category, 0):
+            continue
+        cluster = [
+            h
+            for c, _, h in accepted[i:]
+            if c is chunk and h.start - hit.start <= th["cluster_chars"] and h.category == hit.category
+        ]
+        terms = list(dict.fromkeys(h.term for h in cluster))
+        if len(terms) >= 2 or lexicon.promoted(lowered, hit.start, hit.end):
+            lo, hi = _sentence(chunk, hit.start, cluster[-1].end if len(terms) >= 2 else hit.end, 30)
+            excerpt = _clip(chunk[lo:hi].replace("\n", " "), 120)
+            per_category[label] = (terms, excerpt)
+    for label, (terms, excerpt) in per_category.items():
+        yield label, terms, excerpt
+
+
+def _clip(text: str, limit: int) -> str:
+    text = collapse(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
