@@ -219,6 +219,9 @@ _MENU_TAGS = frozenset({"nav", "select", "option", "header", "li", "ul", "dd"})
 
 @dataclass(frozen=True, slots=True)
 class HiddenBlock:
+    """An element hiding its subtree, why (a Chinese/CSS excerpt for evidence), and whether the
+    technique is a trick rather than the display:none of menus and tabs."""
+
     node: LexborNode
     reason: str
     trick: bool  # a hiding technique menus and tabs do not use (off-screen, 1px, colour …)
@@ -270,6 +273,7 @@ def hidden_blocks(tree: LexborHTMLParser, hiding: Hiding, scripts: list[str]) ->
 
 
 def is_trick(reason: str) -> bool:
+    """Whether a hiding reason is a trick (off-screen, 1px, colour …), not display/visibility."""
     return not (reason.startswith("display:none") or reason.startswith("visibility:"))
 
 
