@@ -39,6 +39,7 @@ _HIDE_DEPTH = 2  # ancestors of a menu entry looked at for inline hiding (drop-d
 
 __all__ = [
     "CATEGORIES",
+    "HOME_NAMES",
     "ColumnRules",
     "ColumnSignals",
     "column_key",
@@ -241,7 +242,8 @@ _CRUMB_SEP_RE = re.compile(
 # class/id words of breadcrumb containers (TRS position, Hanweb bt_position, dqwz = 当前位置).
 _CRUMB_CLASS_RE = re.compile(r"position|location|crumb|weizhi|dqwz|curmb|lujing|bread", re.IGNORECASE)
 _CRUMB_MAX_CHARS = 200  # a container longer than this is a page region, not a breadcrumb
-_HOME_NAMES = frozenset({"首页", "网站首页", "主页", "home", "Home", "HOME"})
+# Names of the homepage in menus and breadcrumbs (compared as written and lower-cased).
+HOME_NAMES = frozenset({"首页", "网站首页", "主页", "返回首页", "home", "Home", "HOME"})
 
 _NAV_CLASS_RE = re.compile(r"nav|menu|daohang", re.IGNORECASE)
 _SUBNAV_CLASS_RE = re.compile(
@@ -492,7 +494,7 @@ def column_signals(html: str, page_url: str, *, tree: LexborHTMLParser | None = 
         return signals
     signals.breadcrumb = _breadcrumb(root, base)
     for name, url in reversed(signals.breadcrumb):
-        if url is not None and name not in _HOME_NAMES:
+        if url is not None and name not in HOME_NAMES:
             signals.column_url_hint = url
             break
     signals.nav, main = _main_nav(root, base)

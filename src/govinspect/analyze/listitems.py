@@ -105,6 +105,11 @@ def _class_res() -> list[tuple[str, re.Pattern[str]]]:
 
 
 
+def is_pager_title(text: str) -> bool:
+    """Whether a link text is a pager's (首页 上一页 下一页 尾页 …, `data/listitems.yaml`)."""
+    return text.strip() in _words()["pagination_words"]
+
+
 def _is_more(text: str) -> bool:
     t = text.strip(_MORE_STRIP).lower()
     return any(t.startswith(w) for w in _words()["more_words"]) and len(t) <= 8

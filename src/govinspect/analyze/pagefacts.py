@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.columns import column_key, column_signals
 from govinspect.analyze.dates import date_from_url, published_date
-from govinspect.analyze.listitems import ListBlock, ListItem, extract_list_blocks
+from govinspect.analyze.listitems import ListBlock, ListItem, extract_list_blocks, is_pager_title
 from govinspect.analyze.nodes import is_hidden
 from govinspect.analyze.pagetype import classify_page, is_article_url, page_features
 from govinspect.crawl.urls import host_of, join_url
@@ -36,7 +36,6 @@ __all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "page_list_blocks
 MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
 MAX_FALLBACK_ITEMS = 200
 ARTICLE_MAX_DATES = 8  # an article-URL page with more full dates than this is read as a list
-_PAGER_TITLES = frozenset({"首页", "上一页", "下一页", "尾页", "末页", "前一页", "后一页", "上页", "下页"})
 _DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 _RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]{1,300})\)")
@@ -127,10 +126,14 @@ def script_pages(html: str, page_url: str) -> list[str]:
     return out
 
 
-def page_list_blocks(html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None) -> list[ListBlock]:
-    """The list blocks of a page, including a Hanweb datastore's records (role main)."""
+def page_list_blocks(
+    html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None, records: str | None = None
+) -> list[ListBlock]:
+    """The list blocks of a page, including a Hanweb datastore's records (role main);
+    `records` is `script_records_html(html)` when the caller has it already."""
     blocks = extract_list_blocks(html, url, as_of=as_of, tree=tree)
-    records = script_records_html(html)
+    if records is None:
+        records = script_records_html(html)
     if records is not None:
         extra = extract_list_blocks(records, url, as_of=as_of)
         for b in extra:
@@ -181,7 +184,7 @@ def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) ->
     for b in blocks:
         if b.role != "main" or not b.items:
             continue
-        entries = [i for i in b.items if i.title not in _PAGER_TITLES] or b.items
+        entries = [i for i in b.items if not is_pager_title(i.title)] or b.items
         if _is_menu(entries, menu_urls, page_url):
             continue
         items = tuple(FactItem(i.title, i.url, i.date.isoformat() if i.date else None) for i in entries)
@@ -197,6 +200,11 @@ _FULL_DATE_RE = re.compile(r"20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _PAGER_HINTS = ("下一页", "createPageHTML", "<datastore", "尾页", "共\u3000")
 
 
+def _title(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("title")
+    return " ".join((node.text() if node is not None else "").split())
+
+
 def _plainly_article(html: str, url: str) -> bool:
     """An article by its URL, with no pager and few dates: most pages of a site. Their lists
     (related articles) say nothing about any column, so the costly list reading is skipped."""
@@ -208,10 +216,8 @@ def _plainly_article(html: str, url: str) -> bool:
 def _article_facts(html: str, url: str, *, as_of: date, tree: LexborHTMLParser) -> PageFacts:
     signals = column_signals(html, url, tree=tree)
     found, _how = published_date(html, url, as_of=as_of, tree=tree)
-    title_node = tree.css_first("title")
-    title = " ".join((title_node.text() if title_node is not None else "").split())
     return PageFacts(
-        kind="article", title=title, breadcrumb=tuple(signals.breadcrumb), column_name=signals.column_name,
+        kind="article", title=_title(tree), breadcrumb=tuple(signals.breadcrumb), column_name=signals.column_name,
         nav=(), sub_nav=(), blocks=(), primary=None, blank=False, script_list=False,
         published=found.isoformat() if found else None,
     )
@@ -227,10 +233,10 @@ def page_facts(
         tree = LexborHTMLParser(html)
     if blocks is None and not is_home and _plainly_article(html, url):
         return _article_facts(html, url, as_of=as_of, tree=tree)
-    if blocks is None:
-        blocks = page_list_blocks(html, url, as_of=as_of, tree=tree)
-    script_list = False
     records = script_records_html(html)
+    if blocks is None:
+        blocks = page_list_blocks(html, url, as_of=as_of, tree=tree, records=records)
+    script_list = False
     features = page_features(tree, html)
     kind = classify_page(html, url, as_of=as_of, is_home=is_home, blocks=blocks, tree=tree, features=features).kind
     signals = column_signals(html, url, tree=tree)
@@ -251,11 +257,9 @@ def page_facts(
     if kind == "article":
         found, _how = published_date(html, url, as_of=as_of, tree=tree)
         published = found.isoformat() if found else None
-    title_node = tree.css_first("title")
-    title = " ".join((title_node.text() if title_node is not None else "").split())
     return PageFacts(
         kind=kind,
-        title=title,
+        title=_title(tree),
         breadcrumb=tuple(signals.breadcrumb),
         column_name=signals.column_name,
         nav=tuple(signals.nav),

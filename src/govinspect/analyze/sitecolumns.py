@@ -32,13 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from govinspect.analyze.columns import ColumnRules, column_key, load_column_rules, normalize_column_name
+from govinspect.analyze.columns import HOME_NAMES, ColumnRules, column_key, load_column_rules, normalize_column_name
 from govinspect.analyze.pagefacts import FactItem, PageFacts
 
 __all__ = ["HOMEPAGE_WINDOW_DAYS", "SiteColumns", "column_key"]
 
 HOMEPAGE_WINDOW_DAYS = 14
-_HOME_NAMES = frozenset({"首页", "网站首页", "主页", "返回首页", "home"})
 _LIST_KINDS = frozenset({"list", "letters"})
 _SINGLE_KINDS = frozenset({"article", "guide"})
 
@@ -131,7 +130,7 @@ class SiteColumns:
         if not url or not self.in_scope(url):
             return None
         key = column_key(url)
-        if key == column_key(self.home_url) or normalize_column_name(name) in _HOME_NAMES:
+        if key == column_key(self.home_url) or normalize_column_name(name) in HOME_NAMES:
             return None
         cand = self.candidates.get(key)
         if cand is None:
@@ -145,7 +144,7 @@ class SiteColumns:
         # Drop the leading 首页 (and a site-name crumb linking to the homepage).
         home_key = column_key(self.home_url)
         while crumbs and (
-            normalize_column_name(crumbs[0][0]) in _HOME_NAMES
+            normalize_column_name(crumbs[0][0]) in HOME_NAMES
             or (crumbs[0][1] is not None and column_key(crumbs[0][1]) == home_key)
         ):
             crumbs.pop(0)

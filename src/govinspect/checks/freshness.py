@@ -23,14 +23,25 @@ def _is_key_stale(col: dict[str, Any]) -> bool:
     return col["category"] == "news" or (col["category"] in _KEY_FIRST_LEVEL and col["first_level"])
 
 
+def _veto_columns(columns: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Veto id → the columns it counts."""
+    return {
+        "veto.columns_not_updated.key": [c for c in columns if _is_key_stale(c)],
+        "veto.columns_not_updated.long_stale":
+            [c for c in columns if c["state"] == "stale" and c["category"] == "should_update"],
+        "veto.columns_not_updated.blank": [c for c in columns if c["state"] == "blank"],
+    }
+
+
 def freshness_counts(homepage: dict[str, Any] | None, columns: list[dict[str, Any]], *, as_of: date,
                      now: date | None = None) -> dict[str, int]:
     """The counts behind the freshness vetoes (see the module docstring)."""
+    counted = _veto_columns(columns)
     return {
         "columns": len(columns),
-        "key_stale": sum(1 for c in columns if _is_key_stale(c)),
-        "long_stale": sum(1 for c in columns if c["state"] == "stale" and c["category"] == "should_update"),
-        "blank": sum(1 for c in columns if c["state"] == "blank"),
+        "key_stale": len(counted["veto.columns_not_updated.key"]),
+        "long_stale": len(counted["veto.columns_not_updated.long_stale"]),
+        "blank": len(counted["veto.columns_not_updated.blank"]),
         "unknown": sum(1 for c in columns if c["state"] == "unknown"),
         "future_items": len(_future_items(homepage, columns, as_of=as_of, now=now)),
     }
@@ -119,12 +130,7 @@ def freshness_findings(
                 message=_message(settings, latest=latest or "无"),
                 evidence=[Evidence(url=pages[0] if pages else home_url, detail=detail)],
             ))
-    for indicator, cols in (
-        ("veto.columns_not_updated.key", [c for c in columns if _is_key_stale(c)]),
-        ("veto.columns_not_updated.long_stale",
-         [c for c in columns if c["state"] == "stale" and c["category"] == "should_update"]),
-        ("veto.columns_not_updated.blank", [c for c in columns if c["state"] == "blank"]),
-    ):
+    for indicator, cols in _veto_columns(columns).items():
         found = _veto(profile, indicator, cols)
         if found is not None:
             findings.append(found)
