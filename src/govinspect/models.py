@@ -113,6 +113,10 @@ class SiteResult:
     letters: list[dict[str, Any]] = field(default_factory=list)
     guides: list[dict[str, Any]] = field(default_factory=list)
     privacy: list[dict[str, Any]] = field(default_factory=list)
+    # Classification marks (秘密★ …) in pages and attachments (analyze/secrets.py).
+    secret_marks: list[dict[str, Any]] = field(default_factory=list)
+    # The homepage's fingerprint (analyze/tampering.py), compared by the next inspection.
+    homepage_fingerprint: dict[str, Any] | None = None
     availability: dict[str, Any] | None = None
     # Slash-path counters (fetch/status/404, retry/reason/timeout, trap/calendar, ...).
     counters: dict[str, int] = field(default_factory=dict)

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
@@ -52,6 +53,7 @@ class InspectArgs:
     ignore_robots: bool = False
     parallel_sites: int = 8
     max_depth: int = 25
+    previous: Path | None = None  # an earlier run (its --out or results.json): tampering baseline
 
 
 class ConsoleProgress(Progress):
@@ -136,6 +138,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
             respect_robots=not args.ignore_robots,
         ),
         parallel_sites=args.parallel_sites,
+        previous_fingerprints=load_previous_fingerprints(args.previous) if args.previous else {},
     )
 
 
@@ -226,6 +229,26 @@ def execute(
             summary_console.width = 160
         print_summary(run, summary_console, out_dir)
     return exit_code(run), run
+
+
+def load_previous_fingerprints(path: Path) -> dict[str, dict[str, Any]]:
+    """Homepage fingerprints of an earlier run (its --out directory or its results.json), by
+    site identity (标识码, else homepage URL). Raises ArgumentProblem when unreadable."""
+    import json
+
+    from govinspect.inspect import site_identity
+
+    results = path / "results.json" if path.is_dir() else path
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArgumentProblem(f"--previous {path}: cannot read results.json ({exc})") from None
+    out: dict[str, dict[str, Any]] = {}
+    for site in data.get("sites") or []:
+        fp = site.get("homepage_fingerprint")
+        if isinstance(fp, dict) and site.get("url"):
+            out[site_identity(SiteSpec(url=site["url"], site_code=site.get("site_code")))] = fp
+    return out
 
 
 def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from govinspect.models import DeadLink, Evidence, Finding
 from govinspect.profiles.loader import Profile
-from govinspect.report.labels import dead_reason_label
+from govinspect.report.labels import dead_reason_label, format_points
 
 EVIDENCE_LIMIT = 50  # a finding shows this many examples; results.json keeps them all
 
@@ -12,10 +12,6 @@ _SCOPES = (
     ("home", "deduct.design.links_home_dead"),
     ("other", "deduct.design.links_other_dead"),
 )
-
-
-def _format_points(points: float) -> str:
-    return f"{points:.1f}".rstrip("0").rstrip(".") if points % 1 else str(int(points))
 
 
 def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]:
@@ -31,7 +27,7 @@ def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]
         cap = settings.get("cap")
         if cap is not None:
             points = min(points, float(cap))
-        message = str(settings.get("message", "{count}")).format(count=count, points=_format_points(points))
+        message = str(settings.get("message", "{count}")).format(count=count, points=format_points(points))
         evidence = [
             Evidence(
                 url=d.source,

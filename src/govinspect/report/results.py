@@ -161,6 +161,8 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             "privacy": _jsonable(site.privacy),
             "availability": _optional_dict(site.availability),
             # extras
+            "secret_marks": _jsonable(site.secret_marks),
+            "homepage_fingerprint": _optional_dict(site.homepage_fingerprint),
             "aliases": list(spec.aliases),
             "counters": _jsonable(dict(sorted(site.counters.items()))),
             "notes": list(site.notes),
