@@ -43,6 +43,7 @@ import ahocorasick_rs
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from govinspect.analyze.buildcache import cached
 from govinspect.analyze.textcontext import in_correction_or_footer, mark_context, reads_as_words, splits_a_word
 from govinspect.analyze.visible_text import visible_text
 
@@ -292,7 +293,12 @@ def _shape_map(data: Mapping[str, Any]) -> dict[str, str]:
     return {c: "".join(sorted(v)) for c, v in out.items()}
 
 
-def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalTerms:
+# (patterns, their entries, titles checked, not-titles): everything but the automaton, which
+# does not pickle and takes 30 ms to build.
+_Tables = tuple[tuple[str, ...], tuple[_Entry, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _tables(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> _Tables:
     shapes = _shape_map(confusion)
     lead = data.get("leaders") or {}
     titles = tuple(sorted({str(t) for t in lead.get("titles_checked") or ()}, key=len, reverse=True))
@@ -336,10 +342,17 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
                 spans.append((i, i + len(ld.name)))
         add_variants(term, "formulation", None, spans)
 
-    patterns = tuple(table)
-    automaton = ahocorasick_rs.AhoCorasick(patterns)
     not_titles = tuple(str(t) for t in lead.get("not_titles") or ())
-    return CriticalTerms(patterns, tuple(table.values()), titles, not_titles, automaton)
+    return tuple(table), tuple(table.values()), titles, not_titles
+
+
+def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalTerms:
+    return _with_automaton(_tables(data, confusion))
+
+
+def _with_automaton(tables: _Tables) -> CriticalTerms:
+    patterns, entries, titles, not_titles = tables
+    return CriticalTerms(patterns, entries, titles, not_titles, ahocorasick_rs.AhoCorasick(patterns))
 
 
 def _read_yaml(text: str) -> Any:
@@ -349,10 +362,25 @@ def _read_yaml(text: str) -> Any:
 @lru_cache(maxsize=1)
 def _default_terms() -> CriticalTerms:
     pkg = resources.files("govinspect.data")
-    return _compile(
-        _read_yaml(pkg.joinpath("critical_terms.yaml").read_text("utf-8")),
-        _read_yaml(pkg.joinpath("confusion_chars.yaml").read_text("utf-8")),
+    terms = pkg.joinpath("critical_terms.yaml").read_bytes()
+    confusion = pkg.joinpath("confusion_chars.yaml").read_bytes()
+    # The compile reads pypinyin's dictionaries (~0.25 s of CPU per process); its result
+    # depends only on these inputs, so it is kept on disk (analyze/buildcache.py).
+    inputs = (terms, confusion, Path(__file__).read_bytes(), _pypinyin_version().encode())
+    tables = cached(
+        "critical-terms", inputs,
+        lambda: _tables(_read_yaml(terms.decode("utf-8")), _read_yaml(confusion.decode("utf-8"))),
     )
+    return _with_automaton(tables)
+
+
+def _pypinyin_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pypinyin")
+    except PackageNotFoundError:
+        return "?"
 
 
 def load_critical_terms(path: Path | None = None, confusion: Path | None = None) -> CriticalTerms:

@@ -156,6 +156,23 @@ def unpack(wire: tuple[object, ...]) -> PageAnalysis:
     )
 
 
+_WARM_UP_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>通知公告_示例市人民政府</title></head><body>"
+    "<div class='nav'><a href='/'>首页</a><a href='/zwgk/'>政务公开</a><a href='/tzgg/'>通知公告</a></div>"
+    "<div class='list'><ul><li><a href='/tzgg/1.html'>关于开展安全生产检查的通知</a><span>2024-05-01</span></li>"
+    "<li><a href='/tzgg/2.html'>关于印发实施方案的通知</a><span>2024-04-20</span></li></ul></div>"
+    "<p style='display:none'>习近平新时代中国特色社会主义思想 身份证号 秘密</p>"
+    "<script>var a = 1;</script></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Load and compile everything page analysis needs (word lists, automata, profiles) by
+    analysing a small page, so that the first real page does not wait for it."""
+    analyse_page(_WARM_UP_PAGE.encode(), "text/html", "http://warm-up.invalid/tzgg/index.html",
+                 as_of=date(2024, 6, 1), is_home=True, site_hosts=frozenset({"warm-up.invalid"}))
+
+
 def analyse_page(
     body: bytes, content_type: str | None, page_url: str, *, as_of: date | None = None, is_home: bool = False,
     site_hosts: frozenset[str] = frozenset(),

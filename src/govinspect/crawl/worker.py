@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from datetime import date
 from typing import Any
 
-from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack
+from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack, warm_up
 
 # A page whose parse takes longer than this is reported as a parse error (pathological HTML).
 ANALYSIS_TIMEOUT = 120.0
@@ -68,6 +68,12 @@ def _worker_main(conn: Connection) -> None:
 
     threading.Thread(target=sender, daemon=True).start()
     threading.Thread(target=receiver, daemon=True).start()
+    try:
+        # While the crawler fetches robots.txt and the homepage: the first page would otherwise
+        # wait for the word lists and automata to load.
+        warm_up()
+    except Exception:  # the first real page will report what is wrong
+        pass
     while True:
         msg = inbox.get()
         if msg[0] == "analyse":
