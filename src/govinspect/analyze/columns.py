@@ -196,8 +196,12 @@ _PAGER_PARAMS = frozenset(
      "pg", "start", "offset", "pagesize", "page_no", "page_num", "uid", "totalrecord", "_"}
 )
 
+@lru_cache(maxsize=65_536)
 def column_key(url: str) -> str:
-    """The identity of the column whose list page is `url` (pager and index suffixes removed)."""
+    """The identity of the column whose list page is `url` (pager and index suffixes removed).
+
+    Memoised: a site's pages repeat the same breadcrumb and menu URLs, and this runs for each
+    of them on every page (in the crawler's process)."""
     norm = normalize_url(url) or url
     parts = urlsplit(norm)
     path = _INDEX_RE.sub("/", parts.path)

@@ -140,7 +140,9 @@ def _status_line(status: int) -> str:
 
 def _clean(value: str) -> str:
     """Header values must not contain line breaks (they would forge headers in the record)."""
-    return value.replace("\r", " ").replace("\n", " ")
+    if "\r" in value or "\n" in value:
+        return value.replace("\r", " ").replace("\n", " ")
+    return value
 
 
 def _response_headers(result: FetchResult) -> list[tuple[str, str]]:
