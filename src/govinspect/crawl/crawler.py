@@ -60,6 +60,12 @@ CHECK_MAX_BODY = 64 * 1024
 _INCOMPLETE_CHAIN = "unable to get local issuer certificate"
 _SHELL_TAGS = frozenset({"meta", "script-redirect", "frame"})
 SHELL_MAX_LINKS = 5
+# When the analysis worker has this many pages waiting, the crawler's own process analyses the
+# next page itself (same function, same result): on two cores the worker is the bottleneck
+# and the event loop has CPU to spare. Only pages of ordinary size: a pathological page must
+# not stall the event loop (in the worker it is bounded by ANALYSIS_TIMEOUT).
+BALANCE_BACKLOG = 4
+BALANCE_MAX_BODY = 256 * 1024
 MAX_SOURCES_KEPT = 10
 
 
@@ -357,7 +363,10 @@ class SiteCrawler:
         as_of = self.ctx.as_of if self.on_facts is not None or self.on_integrity is not None else None
         is_home = uid in self.home_ids
         hosts = self.scope.hosts
-        if worker is not None and worker.alive and self.on_page is None:
+        if (
+            worker is not None and worker.alive and self.on_page is None
+            and (worker.backlog() < BALANCE_BACKLOG or len(result.body) > BALANCE_MAX_BODY)
+        ):
             try:
                 analysis = await worker.analyse(
                     result.body, result.header("content-type"), page_url, as_of=as_of, is_home=is_home,
@@ -366,8 +375,14 @@ class SiteCrawler:
                 return analysis, None
             except WorkerGone:
                 self._count("worker/gone")
-        text, encoding = decode_body(result.body, result.header("content-type"))
-        return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home, site_hosts=hosts), text
+        if worker is not None and worker.alive:
+            self._count("worker/balanced")
+        try:
+            text, encoding = decode_body(result.body, result.header("content-type"))
+            analysis = analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home, site_hosts=hosts)
+        except Exception as exc:  # as the worker does: one page never stops the site
+            return PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200]), None
+        return analysis, text
 
     # ----------------------------------------------------------------- robots
     async def _fetch_robots(self, origin: str) -> RobotsRules:

@@ -109,6 +109,14 @@ class AnalysisWorker:
         self._loop.add_reader(self._conn.fileno(), self._on_readable)
         self.alive = True
 
+    def backlog(self) -> int:
+        """Pages sent and not yet answered. Replies already in the pipe are taken in first:
+        while the event loop was busy they may have waited there, and counting them would
+        make the worker look busier than it is."""
+        if self.alive:
+            self._on_readable()
+        return len(self._pending)
+
     def _on_readable(self) -> None:
         try:
             while self._conn.poll():
