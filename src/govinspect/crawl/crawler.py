@@ -365,7 +365,7 @@ class SiteCrawler:
         hosts = self.scope.hosts
         if (
             worker is not None and worker.alive and self.on_page is None
-            and (worker.backlog() < BALANCE_BACKLOG or len(result.body) > BALANCE_MAX_BODY)
+            and (not worker.busy(BALANCE_BACKLOG) or len(result.body) > BALANCE_MAX_BODY)
         ):
             try:
                 analysis = await worker.analyse(

@@ -109,13 +109,16 @@ class AnalysisWorker:
         self._loop.add_reader(self._conn.fileno(), self._on_readable)
         self.alive = True
 
-    def backlog(self) -> int:
-        """Pages sent and not yet answered. Replies already in the pipe are taken in first:
-        while the event loop was busy they may have waited there, and counting them would
-        make the worker look busier than it is."""
+    def busy(self, backlog: int) -> bool:
+        """Whether at least `backlog` pages are sent and not yet answered. Replies already in
+        the pipe are taken in first (only when it matters): while the event loop was busy
+        they may have waited there, and counting them would make the worker look busier
+        than it is."""
+        if len(self._pending) < backlog:
+            return False
         if self.alive:
             self._on_readable()
-        return len(self._pending)
+        return len(self._pending) >= backlog
 
     def _on_readable(self) -> None:
         try:
