@@ -38,6 +38,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+SRC = REPO / "src"  # the code under test (--src: another checkout's src/, e.g. the commit before)
 sys.path.insert(0, str(BENCH))
 
 import crawl_bench as cb  # noqa: E402  (the site export and nginx harness are shared)
@@ -53,10 +54,11 @@ def child_main(report: Path, argv: list[str]) -> None:
     marks: dict[str, float] = {}
 
     def write_report() -> None:
-        self_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF))
-        children = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
-        report.write_text(json.dumps({"start_cpu": t_start, "marks": marks, "main_cpu": self_cpu,
-                                      "children_cpu": children}))
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        report.write_text(json.dumps({"start_cpu": t_start, "marks": marks, "main_cpu": _cpu(own),
+                                      "children_cpu": _cpu(kids), "main_rss_mb": own.ru_maxrss / 1024,
+                                      "worker_rss_mb": kids.ru_maxrss / 1024}))
 
     import atexit
 
@@ -128,7 +130,7 @@ def run_once(
     report = outdir / "cpu.json"
     argv = ["inspect", url, "--allow-private", "--per-host", "16", "--delay", "0", "--timeout", "15",
             "--max-pages", "100000", "--max-depth", "100", "--quiet", "--out", str(outdir / "gi"), *extra]
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    env = dict(os.environ, PYTHONPATH=str(SRC))
     if cprofile:
         env["BENCH_SPEED_CPROFILE"] = cprofile
     t0 = time.monotonic()
@@ -155,6 +157,8 @@ def run_once(
         "exit": p.returncode, "wall": wall, "pages": s["stats"]["pages"],
         "links": s["stats"]["links_checked"], "main": cpu["main_cpu"], "worker": cpu["children_cpu"],
         "startup": startup, "reports": reports, "inspect": cpu["main_cpu"] - startup - reports,
+        "main_rss": cpu.get("main_rss_mb", 0.0), "worker_rss": cpu.get("worker_rss_mb", 0.0),
+        "balanced": int((s.get("counters") or {}).get("worker/balanced", 0)),
         "dead_found": len(found & site.dead), "dead_missed": len(site.dead - found),
         "dead_false": len(found - site.dead),
     }
@@ -173,11 +177,15 @@ def crawl_runs(args: argparse.Namespace) -> None:
             print(f"run {i + 1}: {r['pages']} pages, wall {r['wall']:.2f} s ({r['pages'] / r['wall']:.0f} pages/s); "
                   f"main CPU {r['main']:.2f} s (start-up {r['startup']:.2f}, inspect {r['inspect']:.2f}, "
                   f"reports {r['reports']:.2f}); worker CPU {r['worker']:.2f} s; "
+                  f"{r['balanced']} pages analysed in the main process; peak RSS main {r['main_rss']:.0f} MB, "
+                  f"worker {r['worker_rss']:.0f} MB; "
                   f"dead {r['dead_found']} found / {r['dead_missed']} missed / {r['dead_false']} false",
                   flush=True)
-    med = {k: statistics.median(r[k] for r in rows) for k in ("wall", "main", "worker", "startup", "inspect", "reports")}
+    keys = ("wall", "main", "worker", "startup", "inspect", "reports", "main_rss", "worker_rss")
+    med = {k: statistics.median(r[k] for r in rows) for k in keys}
     n = rows[0]["pages"]
     print(f"\nmedian of {len(rows)}: {n} pages; wall {med['wall']:.2f} s = {n / med['wall']:.0f} pages/s")
+    print(f"peak RSS: main {med['main_rss']:.0f} MB, worker {med['worker_rss']:.0f} MB")
     print("| process | CPU s | ms/page |")
     print("| --- | ---: | ---: |")
     for label, key in (("main: start-up (imports)", "startup"), ("main: inspection", "inspect"),
@@ -274,9 +282,13 @@ def main() -> None:
     ap.add_argument("--pyspy", help="record the run with py-spy (raw collapsed stacks) to this file; "
                     "summarise with --pyspy-summary FILE")
     ap.add_argument("--pyspy-summary", help="print self time per function of each process of a py-spy file")
+    ap.add_argument("--src", help="run the govinspect of this src/ directory (default: this checkout's)")
     ap.add_argument("--quiet-wait", action="store_true", help="wait for a quiet machine before each run")
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more `inspect` arguments")
     args = ap.parse_args()
+    if args.src:
+        global SRC
+        SRC = Path(args.src).resolve()
     if args.pyspy_summary:
         pyspy_summary(Path(args.pyspy_summary))
     elif args.stages:
