@@ -136,9 +136,9 @@ def run_once(
     t0 = time.monotonic()
     cmd = [sys.executable, __file__, "--child", str(report), "--", *argv]
     if pyspy:
-        # --idle keeps the samples of waiting threads out of nothing: py-spy drops idle samples
-        # by default, so each process's samples are its CPU time.
-        cmd = ["py-spy", "record", "--rate", "250", "--format", "raw", "--subprocesses", "-o", pyspy, "--", *cmd]
+        # --gil: only the thread holding the interpreter lock is sampled. py-spy's idle
+        # detection counts threads waiting on a queue or a lock as busy here.
+        cmd = ["py-spy", "record", "--rate", "250", "--gil", "--format", "raw", "--subprocesses", "-o", pyspy, "--", *cmd]
     p = subprocess.run(cmd, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=1200)
     wall = time.monotonic() - t0

@@ -196,7 +196,7 @@ _PAGER_PARAMS = frozenset(
      "pg", "start", "offset", "pagesize", "page_no", "page_num", "uid", "totalrecord", "_"}
 )
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)  # the site's column URLs stay; each page's own URL passes through
 def column_key(url: str) -> str:
     """The identity of the column whose list page is `url` (pager and index suffixes removed).
 
