@@ -289,6 +289,9 @@ def main() -> None:
     if args.src:
         global SRC
         SRC = Path(args.src).resolve()
+    # In-process imports (the site export, --stages) use the code under test too, not
+    # whatever govinspect is installed.
+    sys.path.insert(0, str(SRC))
     if args.pyspy_summary:
         pyspy_summary(Path(args.pyspy_summary))
     elif args.stages:
