@@ -31,6 +31,8 @@ from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile
+from govinspect.sitechecks.findings import site_findings
+from govinspect.sitechecks.probe import SiteChecks, portal_hosts, probe_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +87,15 @@ def site_keys(specs: list[SiteSpec]) -> list[str]:
 
 async def inspect_site(
     ctx: RunContext, spec: SiteSpec, key: str, options: InspectOptions, profile: Profile,
-    progress: Progress,
+    progress: Progress, portal_host: str | None = None,
 ) -> SiteResult:
-    """Inspect one site; never raises (an unexpected failure becomes the site's error)."""
+    """Inspect one site; never raises (an unexpected failure becomes the site's error).
+
+    `portal_host` is the host of the same region's portal when the run has one (for the
+    department-domain rule).
+    """
     result = SiteResult(spec=spec)
+    checks: SiteChecks | None = None
     if spec.input_error:
         result.status, result.error = "error", spec.input_error
         return result
@@ -129,6 +136,12 @@ async def inspect_site(
             overrides=dict(spec.column_overrides),
         )
         crawl = await crawler.run()
+        if not crawl.error and options.replay is None:
+            # After the crawl, while the capture is open: the probes' answers are evidence too.
+            checks = await probe_site(
+                ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
+                capture=capture, now=options.now,
+            )
     except Exception as exc:  # the error boundary of one site
         result.status = "error"
         result.error = f"检查程序出错 (internal error): {type(exc).__name__}: {exc}"[:500]
@@ -157,6 +170,8 @@ async def inspect_site(
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
         result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
+    if checks is not None:
+        _add_sitechecks(result, checks, profile)
     result.vetoes = [f.indicator for f in result.findings if f.veto]
     if result.vetoes:
         result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
@@ -175,6 +190,17 @@ def _add_freshness(
     result.findings += freshness_findings(
         result.homepage, result.columns, profile, as_of=as_of, now=now, home_url=home_url
     )
+
+
+def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) -> None:
+    """Domain, HTTPS, IPv6, search and annual-report facts and their findings."""
+    result.domain, result.https, result.ipv6 = checks.domain, checks.https, checks.ipv6
+    result.search, result.annual_report = checks.search, checks.annual_report
+    result.notes += checks.notes
+    try:
+        result.findings += site_findings(checks, profile)
+    except Exception as exc:  # the facts stand even when pricing them fails
+        result.notes.append(f"sitecheck/error: {type(exc).__name__}: {exc}"[:300])
 
 
 async def inspect_sites(
@@ -223,11 +249,15 @@ async def _run_sites(
             as_of=options.as_of.date(),
         )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
+        portals = portal_hosts(specs)
 
         async def one(i: int) -> None:
             async with sem:
                 progress.site_started(keys[i], specs[i])
-                res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
+                res = await inspect_site(
+                    ctx, specs[i], keys[i], options, profile, progress,
+                    portal_host=portals.get(specs[i].region or ""),
+                )
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)

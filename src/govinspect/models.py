@@ -114,6 +114,12 @@ class SiteResult:
     guides: list[dict[str, Any]] = field(default_factory=list)
     privacy: list[dict[str, Any]] = field(default_factory=list)
     availability: dict[str, Any] | None = None
+    # Site-level facts (src/govinspect/sitechecks/): address, HTTPS, IPv6, search, annual report.
+    domain: dict[str, Any] | None = None
+    https: dict[str, Any] | None = None
+    ipv6: dict[str, Any] | None = None
+    search: dict[str, Any] | None = None
+    annual_report: dict[str, Any] | None = None
     # Slash-path counters (fetch/status/404, retry/reason/timeout, trap/calendar, ...).
     counters: dict[str, int] = field(default_factory=dict)
     # Things the crawl skipped or gave up on, each with a reason (limits, traps, robots).
