@@ -32,7 +32,7 @@ from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile
 from govinspect.sitechecks.findings import site_findings
-from govinspect.sitechecks.probe import SiteChecks, portal_hosts, probe_site
+from govinspect.sitechecks.probe import KNOWN_ITEMS, SiteChecks, portal_hosts, probe_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +121,12 @@ async def inspect_site(
             }
         columns: SiteColumns | None = None
 
+        listed: list[tuple[str, str, str]] = []  # (date, title, url) of list items, for the search check
+
         def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
             assert columns is not None
+            if facts.primary is not None and len(listed) < KNOWN_ITEMS:
+                listed.extend((i.date, i.title, i.url) for i in facts.blocks[facts.primary].items[:5] if i.date)
             try:
                 columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
             except Exception as exc:  # never lose the page's links to a column-analysis bug
@@ -140,7 +144,7 @@ async def inspect_site(
             # After the crawl, while the capture is open: the probes' answers are evidence too.
             checks = await probe_site(
                 ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
-                capture=capture, now=options.now,
+                capture=capture, now=options.now, listed=listed,
             )
     except Exception as exc:  # the error boundary of one site
         result.status = "error"

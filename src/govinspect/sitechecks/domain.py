@@ -104,14 +104,17 @@ def judge_domain(
     `url` is the registered homepage, `final_url` where its GET really ended (None: not
     fetched), `portal_host` the host of the same region's portal when the run has one.
     """
-    host = host_of(url)
+    registered = host_of(url)
     final_host = host_of(final_url) if final_url else None
+    # The rules judge the host visitors really reach; a stale registry is its own fact (moved).
+    host = final_host or registered
     scheme = urlsplit(url).scheme
     final_scheme = urlsplit(final_url).scheme if final_url else None
     ip = _is_ip(host)
     suffix = None if ip else gov_suffix(host)
     out: dict[str, Any] = {
         "host": host,
+        "registered_host": registered,
         "registered_url": url,
         "final_url": final_url,
         "final_host": final_host,
@@ -134,7 +137,7 @@ def judge_domain(
         elif portal_host:
             out["under_portal"] = under_domain(host, portal_base(host_of("http://" + portal_host)))
     if final_host is not None:
-        known = {host, *(unicode_host(a) for a in aliases)}
+        known = {registered, *(unicode_host(a) for a in aliases)}
         out["moved"] = not any(same_site_host(final_host, k) for k in known)
         out["to_https"] = scheme == "http" and final_scheme == "https"
     return out

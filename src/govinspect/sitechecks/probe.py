@@ -32,6 +32,7 @@ HOME_MAX_BODY = 4 * 1024 * 1024
 SEARCH_MAX_BODY = 2 * 1024 * 1024
 DEFAULT_TIME_LIMIT = 90.0  # seconds for all probes of one site
 RECENT_DAYS = 3  # the newest items may not be in a search index yet
+KNOWN_ITEMS = 40  # list items the crawl keeps for the search check
 
 
 @dataclass(slots=True)
@@ -58,22 +59,23 @@ def portal_hosts(specs: list[SiteSpec]) -> dict[str, str]:
     return {region: hosts[0] for region, hosts in found.items() if len(set(hosts)) == 1}
 
 
-def known_pages(html: str, url: str, as_of: date) -> list[tuple[str, str]]:
-    """(title, URL) of the homepage's dated items on its own site, older-than-a-few-days first."""
+def known_pages(html: str, url: str, as_of: date, listed: list[tuple[str, str, str]] = ()) -> list[tuple[str, str]]:  # type: ignore[assignment]
+    """(title, URL) of dated list items on the site, older than a few days first: the homepage's
+    items, then `listed` ((date, title, URL) of list items the crawl saw elsewhere)."""
     facts = page_facts(html, url, as_of=as_of, is_home=True)
     home_host = host_of(url)
     items: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for block in facts.blocks:
-        for item in block.items:
-            if item.url in seen or not item.date or not same_site_host(host_of(item.url), home_host):
-                continue
-            seen.add(item.url)
-            items.append((item.date, item.title, item.url))
+    found = [(i.date, i.title, i.url) for block in facts.blocks for i in block.items]
+    for day, title, link in [*found, *listed]:
+        if link in seen or not day or not same_site_host(host_of(link), home_host):
+            continue
+        seen.add(link)
+        items.append((day, title, link))
     settled = (as_of - timedelta(days=RECENT_DAYS)).isoformat()
-    older = sorted((t for t in items if t[0] <= settled), key=lambda t: t[0], reverse=True)
+    older = [t for t in items if t[0] <= settled]
     newer = [t for t in items if t[0] > settled]
-    return [(title, u) for _d, title, u in older + newer]
+    return [(title, link) for _d, title, link in older + newer]
 
 
 class _PoliteFetch:
@@ -124,6 +126,7 @@ async def _guarded(name: str, checks: SiteChecks, job: Awaitable[dict[str, Any]]
 async def probe_site(
     ctx: RunContext, spec: SiteSpec, *, home_url: str, as_of: date, portal_host: str | None = None,
     capture: object | None = None, time_limit: float = DEFAULT_TIME_LIMIT, now: datetime | None = None,
+    listed: list[tuple[str, str, str]] | None = None,
 ) -> SiteChecks:
     """All site-level probes of one site (never raises; a probe cut by time is not checked)."""
     checks = SiteChecks(home_url=home_url)
@@ -131,7 +134,7 @@ async def probe_site(
     timeout = min(ctx.fetcher.config.timeout, 15.0)
     try:
         async with asyncio.timeout(time_limit):
-            await _run(checks, ctx, spec, fetch, home_url, as_of, portal_host, timeout, now)
+            await _run(checks, ctx, spec, fetch, home_url, as_of, portal_host, timeout, now, listed or [])
     except TimeoutError:
         checks.notes.append("sitecheck/limit/time: 网站级检查超时，未完成的项目记为未检查")
     for name in ("domain", "https", "ipv6", "search", "annual_report"):
@@ -142,7 +145,7 @@ async def probe_site(
 
 async def _run(
     checks: SiteChecks, ctx: RunContext, spec: SiteSpec, fetch: _PoliteFetch, home_url: str, as_of: date,
-    portal_host: str | None, timeout: float, now: datetime | None,
+    portal_host: str | None, timeout: float, now: datetime | None, listed: list[tuple[str, str, str]],
 ) -> None:
     home = await fetch(home_url, max_body=HOME_MAX_BODY, note="sitecheck-home")
     final = home.final_url if home.responded else None
@@ -166,6 +169,6 @@ async def _run(
     checks.annual_report = judge_annual_report(find_report_links(html, site_url), as_of)
     checks.annual_report["page"] = site_url
     scan = find_search_forms(html, site_url)
-    pages = known_pages(html, site_url, as_of)
+    pages = known_pages(html, site_url, as_of, listed)
     checks.search = await _guarded("search", checks, probe_search(scan, pages, fetch, page_encoding=encoding))
     checks.search["page"] = site_url
