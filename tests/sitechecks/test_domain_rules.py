@@ -52,3 +52,11 @@ def test_address_moved_to_another_domain_but_not_for_www_or_https():
 def test_literal_ip_is_not_judged():
     facts = judge_domain("http://59.173.2.10/", portal=True)
     assert facts["suffix_ok"] is None and facts["portal_pattern_ok"] is None and domain_problems(facts) == []
+
+
+def test_resolve_takes_an_ipv6_address_beside_the_ipv4_one():
+    from govinspect.cli import parse_resolve, parse_resolve_v6
+
+    values = ["www.a.gov.cn:80:127.0.0.1:8181", "www.a.gov.cn:80:[::1]:8182", "www.b.gov.cn:80:[::1]:8183"]
+    assert parse_resolve(values) == {("www.a.gov.cn", 80): ("127.0.0.1", 8181), ("www.b.gov.cn", 80): ("::1", 8183)}
+    assert parse_resolve_v6(values) == {("www.a.gov.cn", 80): ("::1", 8182)}
