@@ -92,8 +92,24 @@ def parse_resolve(values: list[str]) -> dict[tuple[str, int], tuple[str, int]]:
             raise UsageError(f"--resolve {raw!r}: {ip_s!r} is not an IP address") from None
         if not 0 < addr_port < 65536:
             raise UsageError(f"--resolve {raw!r}: port {addr_port} out of range")
+        old = mapping.get((host, port))
+        if old is not None and ":" not in old[0] and ":" in ip_s:
+            continue  # an IPv4 and an IPv6 address for one HOST:PORT: fetches use the IPv4 one
         mapping[(host, port)] = (ip_s, addr_port)
     return mapping
+
+
+def parse_resolve_v6(values: list[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """The IPv6 addresses given by --resolve next to an IPv4 one for the same HOST:PORT
+    (the IPv6 check connects to them; `parse_resolve` has already validated every value)."""
+    primary = parse_resolve(values)
+    out: dict[tuple[str, int], tuple[str, int]] = {}
+    for value in values:
+        one = parse_resolve([value])
+        for key, (ip, port) in one.items():
+            if ":" in ip and primary.get(key, (ip, port))[0] != ip:
+                out[key] = (ip, port)
+    return out
 
 
 def default_out_dir(prefix: str = "") -> Path:
@@ -145,8 +161,8 @@ def inspect(
         args = InspectArgs(
             urls=list(urls or []), sites_file=sites, as_of=parse_as_of(as_of), profile=profile,
             out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,
-            resolve=parse_resolve(resolve), offline=offline, allow_private=allow_private,
-            user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
+            resolve=parse_resolve(resolve), resolve_v6=parse_resolve_v6(resolve), offline=offline,
+            allow_private=allow_private, user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
             parallel_sites=parallel_sites, max_depth=max_depth, previous=previous,
         )
         code = run_inspect_command(args)
@@ -225,4 +241,4 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "main", "parse_as_of", "parse_resolve", "UsageError"]
+__all__ = ["app", "main", "parse_as_of", "parse_resolve", "parse_resolve_v6", "UsageError"]

@@ -36,6 +36,8 @@ from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile
+from govinspect.sitechecks.findings import site_findings
+from govinspect.sitechecks.probe import KNOWN_ITEMS, SiteChecks, portal_hosts, probe_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +98,15 @@ def site_keys(specs: list[SiteSpec]) -> list[str]:
 
 async def inspect_site(
     ctx: RunContext, spec: SiteSpec, key: str, options: InspectOptions, profile: Profile,
-    progress: Progress,
+    progress: Progress, portal_host: str | None = None,
 ) -> SiteResult:
-    """Inspect one site; never raises (an unexpected failure becomes the site's error)."""
+    """Inspect one site; never raises (an unexpected failure becomes the site's error).
+
+    `portal_host` is the host of the same region's portal when the run has one (for the
+    department-domain rule).
+    """
     result = SiteResult(spec=spec)
+    checks: SiteChecks | None = None
     if spec.input_error:
         result.status, result.error = "error", spec.input_error
         return result
@@ -125,8 +132,12 @@ async def inspect_site(
             }
         columns: SiteColumns | None = None
 
+        listed: list[tuple[str, str, str]] = []  # (date, title, url) of list items, for the search check
+
         def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
             assert columns is not None
+            if facts.primary is not None and len(listed) < KNOWN_ITEMS:
+                listed.extend((i.date, i.title, i.url) for i in facts.blocks[facts.primary].items[:5] if i.date)
             try:
                 columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
             except Exception as exc:  # never lose the page's links to a column-analysis bug
@@ -151,6 +162,12 @@ async def inspect_site(
                 await _integrity_fetches(crawler, integrity, options)
             except Exception as exc:  # the crawl's facts stand without the extra fetches
                 crawl.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
+        if not crawl.error and options.replay is None:
+            # After the crawl, while the capture is open: the probes' answers are evidence too.
+            checks = await probe_site(
+                ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
+                capture=capture, now=options.now, listed=listed,
+            )
     except Exception as exc:  # the error boundary of one site
         result.status = "error"
         result.error = f"检查程序出错 (internal error): {type(exc).__name__}: {exc}"[:500]
@@ -183,6 +200,8 @@ async def inspect_site(
         _add_integrity(result, integrity, profile, options.previous_fingerprints.get(site_identity(spec)))
     except Exception as exc:
         result.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
+    if checks is not None:
+        _add_sitechecks(result, checks, profile)
     result.vetoes = [f.indicator for f in result.findings if f.veto]
     if result.vetoes:
         result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
@@ -244,6 +263,15 @@ def _add_integrity(
          "secret_marks": result.secret_marks},
         profile,
     )
+def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) -> None:
+    """Domain, HTTPS, IPv6, search and annual-report facts and their findings."""
+    result.domain, result.https, result.ipv6 = checks.domain, checks.https, checks.ipv6
+    result.search, result.annual_report = checks.search, checks.annual_report
+    result.notes += checks.notes
+    try:
+        result.findings += site_findings(checks, profile)
+    except Exception as exc:  # the facts stand even when pricing them fails
+        result.notes.append(f"sitecheck/error: {type(exc).__name__}: {exc}"[:300])
 
 
 async def inspect_sites(
@@ -292,11 +320,15 @@ async def _run_sites(
             as_of=options.as_of.date(),
         )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
+        portals = portal_hosts(specs)
 
         async def one(i: int) -> None:
             async with sem:
                 progress.site_started(keys[i], specs[i])
-                res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
+                res = await inspect_site(
+                    ctx, specs[i], keys[i], options, profile, progress,
+                    portal_host=portals.get(specs[i].region or ""),
+                )
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)

@@ -118,6 +118,12 @@ class SiteResult:
     # The homepage's fingerprint (analyze/tampering.py), compared by the next inspection.
     homepage_fingerprint: dict[str, Any] | None = None
     availability: dict[str, Any] | None = None
+    # Site-level facts (src/govinspect/sitechecks/): address, HTTPS, IPv6, search, annual report.
+    domain: dict[str, Any] | None = None
+    https: dict[str, Any] | None = None
+    ipv6: dict[str, Any] | None = None
+    search: dict[str, Any] | None = None
+    annual_report: dict[str, Any] | None = None
     # Slash-path counters (fetch/status/404, retry/reason/timeout, trap/calendar, ...).
     counters: dict[str, int] = field(default_factory=dict)
     # Things the crawl skipped or gave up on, each with a reason (limits, traps, robots).

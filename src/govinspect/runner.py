@@ -45,6 +45,7 @@ class InspectArgs:
     delay: float = 0.5
     timeout: float = 15.0
     resolve: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    resolve_v6: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     offline: bool = False
     allow_private: bool = False
     user_agent: str | None = None
@@ -128,6 +129,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
             connect_timeout=min(args.timeout, 10.0),
             user_agent=ua,
             resolve=args.resolve,
+            resolve_v6=args.resolve_v6,
             offline=args.offline,
             allow_private=args.allow_private,
         ),

@@ -163,6 +163,11 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             # extras
             "secret_marks": _jsonable(site.secret_marks),
             "homepage_fingerprint": _optional_dict(site.homepage_fingerprint),
+            "domain": _optional_dict(site.domain),
+            "https": _optional_dict(site.https),
+            "ipv6": _optional_dict(site.ipv6),
+            "search": _optional_dict(site.search),
+            "annual_report": _optional_dict(site.annual_report),
             "aliases": list(spec.aliases),
             "counters": _jsonable(dict(sorted(site.counters.items()))),
             "notes": list(site.notes),
