@@ -31,6 +31,7 @@ from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile
+from govinspect.scoring.site import score_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +158,7 @@ async def inspect_site(
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
         result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
-    result.vetoes = [f.indicator for f in result.findings if f.veto]
-    if result.vetoes:
-        result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
+    score_result(result, profile)
     return result
 
 

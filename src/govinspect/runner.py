@@ -244,6 +244,7 @@ def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
         SiteSpec(
             url=s["url"], site_code=s.get("site_code"), name=s.get("name"), organiser=s.get("organiser"),
             region=s.get("region"), portal=s.get("portal"), aliases=tuple(s.get("aliases") or ()),
+            services=s.get("services"),
         )
         for s in sites
     ]

@@ -29,6 +29,7 @@ from govinspect.report.files import write_text_atomic
 __all__ = [
     "TOOL_NAME",
     "dumps_results",
+    "finding_to_json",
     "site_to_json",
     "to_results_json",
     "write_results",
@@ -73,7 +74,8 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     return {"url": ev.url, "detail": ev.detail, "seen_at": ev.seen_at}
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def finding_to_json(f: Finding) -> dict[str, Any]:
+    """One FINDING object of results.json."""
     return {
         "indicator": f.indicator,
         "veto": bool(f.veto),
@@ -81,7 +83,13 @@ def _finding(f: Finding) -> dict[str, Any]:
         "measure": _jsonable(f.measure),
         "message": f.message,
         "evidence": [_evidence(e) for e in f.evidence],
+        # extras: the id a review decision refers to, and that decision
+        "id": f.id or None,
+        "review": _jsonable(f.review) if f.review is not None else None,
     }
+
+
+_finding = finding_to_json
 
 
 def _dead_link(d: DeadLink) -> dict[str, Any]:
@@ -129,6 +137,7 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
         "region": spec.region,
         "portal": spec.portal,
         "organiser": spec.organiser,
+        "services": spec.services,
         "status": site.status,
     }
     if site.status == "error":
@@ -161,6 +170,10 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             "privacy": _jsonable(site.privacy),
             "availability": _optional_dict(site.availability),
             # extras
+            "not_checked": list(site.not_checked),
+            "scoring": _optional_dict(site.scoring),
+            "dismissed": [_finding(f) for f in site.dismissed],
+            "measured": sorted(set(site.measured)),
             "aliases": list(spec.aliases),
             "counters": _jsonable(dict(sorted(site.counters.items()))),
             "notes": list(site.notes),
