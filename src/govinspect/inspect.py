@@ -30,7 +30,7 @@ from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
-from govinspect.profiles.loader import Profile, load_profile
+from govinspect.profiles.loader import Profile, load_profile, profile_reference
 from govinspect.scoring.site import score_result
 
 
@@ -182,7 +182,8 @@ async def inspect_sites(
     """Inspect every site (bounded parallelism) and return the run's result."""
     progress = progress or Progress()
     profile = load_profile(options.profile)
-    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id)
+    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id,
+                    profile_source=profile_reference(options.profile, profile))
     keys = site_keys(specs)
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:

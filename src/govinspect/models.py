@@ -145,3 +145,7 @@ class RunResult:
     as_of: str  # ISO 8601 with +08:00
     profile: str
     sites: list[SiteResult] = field(default_factory=list)
+    # The profile as given (a shipped name or a file path), so a re-score can load it again.
+    profile_source: str | None = None
+    # The last review applied by `govinspect rescore` (file, counts), None before any.
+    review: dict[str, Any] | None = None

@@ -187,3 +187,9 @@ def load_profile(name_or_path: str | Path) -> Profile:
     """Load a profile by shipped name ('gov2019') or by path; raises ProfileError (one line)."""
     path = _resolve(str(name_or_path), None)
     return _load_cached(str(path.resolve()), path.stat().st_mtime)
+
+
+def profile_reference(name_or_path: str | Path, profile: Profile) -> str:
+    """How to find this profile again later: its shipped name, else its absolute path."""
+    name = str(name_or_path)
+    return name if name in available_profiles() else (profile.files[0] if profile.files else name)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from govinspect.models import Evidence, Finding, SiteResult
+from govinspect.models import Finding, SiteResult
 from govinspect.profiles.loader import Profile
 from govinspect.profiles.schema import MEASURES
 from govinspect.scoring.review import UNREVIEWED, ReviewDecision, finding_id
@@ -149,18 +149,3 @@ def score_result(result: SiteResult, profile: Profile, *, decisions: Mapping[str
     result.not_checked = list(score.not_checked)
     result.scoring = scoring_details(reviewed, profile, only_confirmed=only_confirmed)
     return score
-
-
-def finding_from_json(data: Mapping[str, Any]) -> Finding:
-    """A results.json FINDING object back into a Finding."""
-    return Finding(
-        indicator=str(data["indicator"]),
-        veto=bool(data.get("veto")),
-        points=float(data.get("points") or 0.0),
-        measure=dict(data.get("measure") or {}),
-        message=str(data.get("message") or ""),
-        evidence=[Evidence(url=str(e.get("url", "")), detail=str(e.get("detail", "")), seen_at=e.get("seen_at"))
-                  for e in data.get("evidence") or ()],
-        id=str(data.get("id") or ""),
-        review=dict(data["review"]) if isinstance(data.get("review"), Mapping) else None,
-    )
