@@ -124,7 +124,7 @@ def inspect(
     urls: list[str] = typer.Argument(None, help="站点首页地址 Site homepage URLs"),
     sites: Optional[Path] = typer.Option(None, "--sites", help="CSV/XLSX 站点清单 with a header row"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="监测时间点 T (YYYY-MM-DD or ISO 8601, Asia/Shanghai)"),
-    profile: str = typer.Option("gov2019", "--profile", help="指标体系 gov2019 | census2015"),
+    profile: str = typer.Option("gov2019", "--profile", help="指标体系 gov2019 | census2015 | 省级指标文件.yaml"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出目录 output directory"),
     max_pages: int = typer.Option(5000, "--max-pages", min=1, help="每站最多抓取页面数"),
     per_host: int = typer.Option(2, "--per-host", min=1, max=64, help="每个主机（及IP）并发数"),
@@ -213,6 +213,59 @@ def extract(
     except UsageError as exc:
         fail_usage(str(exc))
     raise typer.Exit(code)
+
+
+# ---------------------------------------------------------------------------- review / rescore
+@app.command()
+def rescore(
+    out_dir: Path = typer.Argument(..., help="一次检查的输出目录 (with results.json)"),
+    review: Optional[Path] = typer.Option(
+        None, "--review", help="审核表 findings-review.xlsx/.csv (default: the newer one in OUT_DIR)"
+    ),
+    profile: Optional[str] = typer.Option(None, "--profile", help="改用其他指标体系 gov2019 | census2015 | FILE.yaml"),
+    only_confirmed: bool = typer.Option(
+        False, "--only-confirmed", help="只按已确认的问题评分，未审核的问题暂不计分"
+    ),
+) -> None:
+    """重新评分：按审核表（确认/驳回）重新计算结论并重写 results.json 和报告 Re-score a run honouring the review."""
+    from govinspect.scoring.rescore import RescoreError, rescore_dir
+    from govinspect.scoring.review import ReviewFileError
+
+    try:
+        summary = rescore_dir(out_dir, review=review, profile=profile, only_confirmed=only_confirmed)
+    except (RescoreError, ReviewFileError) as exc:
+        fail_usage(str(exc))
+    counts = summary.counts
+    typer.echo(
+        f"重新评分完成（{summary.profile}）：确认 {counts.get('confirmed', 0)} 条，驳回 {counts.get('dismissed', 0)} 条，"
+        f"未审核 {counts.get('unreviewed', 0)} 条；合格 {summary.verdicts.get('pass', 0)} 个，"
+        f"不合格 {summary.verdicts.get('fail', 0)} 个" + (f"；审核表 {summary.review_file}" if summary.review_file else ""),
+        err=True,
+    )
+    if summary.unmatched:
+        typer.echo(f"govinspect: warning: {len(summary.unmatched)} row(s) of the review file match no finding "
+                   f"of this run (e.g. {summary.unmatched[0]})", err=True)
+
+
+@app.command()
+def review(
+    out_dir: Path = typer.Argument(..., help="一次检查的输出目录 (with results.json)"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有的审核表"),
+) -> None:
+    """生成审核表 findings-review.xlsx/.csv（每条问题一行，填写 确认/驳回 和理由）."""
+    from govinspect.profiles.loader import ProfileError, load_profile
+    from govinspect.scoring.rescore import REVIEW_FILES, RescoreError, load_run, write_review_sheets
+
+    try:
+        run = load_run(out_dir)
+        existing = [name for name in REVIEW_FILES if (out_dir / name).is_file()]
+        if existing and not force:
+            raise RescoreError(f"{out_dir / existing[0]} exists (it may hold decisions): run rescore first, or pass --force")
+        loaded = load_profile(run.profile_source or run.profile)
+    except (RescoreError, ProfileError) as exc:
+        fail_usage(str(exc))
+    for path in write_review_sheets(run, loaded, out_dir):
+        typer.echo(str(path))
 
 
 @app.command()

@@ -35,7 +35,8 @@ from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
-from govinspect.profiles.loader import Profile, load_profile
+from govinspect.profiles.loader import Profile, load_profile, profile_reference
+from govinspect.scoring.site import score_result
 from govinspect.sitechecks.findings import site_findings
 from govinspect.sitechecks.probe import KNOWN_ITEMS, SiteChecks, portal_hosts, probe_site
 
@@ -202,9 +203,7 @@ async def inspect_site(
         result.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
     if checks is not None:
         _add_sitechecks(result, checks, profile)
-    result.vetoes = [f.indicator for f in result.findings if f.veto]
-    if result.vetoes:
-        result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
+    score_result(result, profile)
     return result
 
 
@@ -226,6 +225,7 @@ async def _integrity_fetches(crawler: SiteCrawler, integrity: SiteIntegrity, opt
     """Cloaking (two more fetches of the homepage) and the text of attachments."""
     hits, fetched_at = await cloaking_hits(crawler, crawler.home_url)
     if fetched_at is not None:
+        integrity.cloaking_checked = True
         integrity.add_hits(crawler.home_url, hits, fetched_at=fetched_at, source="cloaking")
     for url, source, found, fetched_at in await attachment_hits(crawler, options.attachments):
         # The page linking the attachment is where a visitor finds it; the file is the evidence.
@@ -254,6 +254,11 @@ def _add_integrity(
     result.privacy = integrity.entries("privacy")
     result.secret_marks = integrity.entries("secret")
     result.homepage_fingerprint = current
+    if integrity.pages:
+        result.measured += ["text_errors", "illegal", "privacy", "secrets"]
+    if integrity.cloaking_checked or (previous_fp is not None and current is not None):
+        # Cloaking is checked on every inspection; injected scripts need the --previous baseline.
+        result.measured.append("tampering")
     if integrity.errors:
         result.notes.extend(f"integrity/error {e}"[:300] for e in integrity.errors[:20])
     if integrity.dropped:
@@ -280,7 +285,8 @@ async def inspect_sites(
     """Inspect every site (bounded parallelism) and return the run's result."""
     progress = progress or Progress()
     profile = load_profile(options.profile)
-    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id)
+    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id,
+                    profile_source=profile_reference(options.profile, profile))
     keys = site_keys(specs)
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:

@@ -44,7 +44,7 @@ async def test_site_level_facts_match_the_ground_truth_exactly(tmp_path):
             ("annual_report", "present"), ("annual_report", "missing"), ("annual_report", "wrong_year")} <= cases
     by_host = {s.spec.url: s for s in run.sites}
     messages = {f.indicator: f for s in run.sites for f in s.findings}
-    assert messages["deduct.design.https_certificate"].evidence[0].url.startswith("https://")
+    assert messages["deduct.design.https"].evidence[0].url.startswith("https://")
     expired = by_host["http://sthjj.yunxi.gov.cn/"]
     assert expired.https["certificate"]["days_left"] < 0
     assert any(f.message.startswith("网站HTTPS证书已过期（有效期至") for f in expired.findings)
@@ -77,4 +77,4 @@ async def test_without_the_https_and_ipv6_mappings_nothing_is_judged(tmp_path):
         await server.close()
     for s in run.sites:
         assert s.https["status"] == "not_checked"
-        assert not [f for f in s.findings if f.indicator == "deduct.design.https_certificate"]
+        assert not [f for f in s.findings if f.indicator == "deduct.design.https"]

@@ -23,9 +23,9 @@ def _finding(profile: Profile, indicator: str, variant: str | None, measure: dic
         return None
     template = settings.get("message", "")
     if variant is not None:
-        template = (settings.get("messages") or {}).get(variant, template)
+        template = (settings.get("variant_messages") or {}).get(variant, template)
     return Finding(
-        indicator=indicator, veto=bool(settings.get("veto", False)), points=float(settings.get("points", 0.0)),
+        indicator=indicator, veto=bool(settings.get("veto", False)), points=float(settings.get("points") or 0.0),
         measure=measure, message=str(template).format(**values), evidence=evidence,
     )
 
@@ -68,7 +68,7 @@ def _https(checks: SiteChecks, profile: Profile) -> list[Finding]:
     names = "、".join(cert.get("names") or []) or cert.get("subject") or ""
     detail = f"HTTPS证书{_CERT_WORDS[problem]}（颁发给：{names}；颁发者：{cert.get('issuer', '')}；有效期至{not_after}）"
     found = _finding(
-        profile, "deduct.design.https_certificate", problem,
+        profile, "deduct.design.https", problem,
         {"reason": problem, "not_after": cert.get("not_after"), "days_left": cert.get("days_left"),
          "names": cert.get("names"), "issuer": cert.get("issuer")},
         [Evidence(url=facts.get("url", ""), detail=detail, seen_at=facts.get("checked_at"))],
@@ -130,7 +130,7 @@ def _annual(checks: SiteChecks, profile: Profile) -> list[Finding]:
     detail = (f"首页未链接{facts['due_year']}年度政府网站工作年度报表"
               + (f"（仅有{'、'.join(years)}年度）" if years else ""))
     found = _finding(
-        profile, "deduct.design.annual_report", status, {"status": status, "due_year": facts["due_year"], "years": years},
+        profile, "deduct.publish.annual_report", status, {"status": status, "due_year": facts["due_year"], "years": years},
         [Evidence(url=facts.get("page") or checks.home_url, detail=detail)],
         year=facts["due_year"], years="、".join(years),
     )
