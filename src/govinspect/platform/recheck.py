@@ -87,6 +87,8 @@ def recheck_site(site: Any, indicator: str, config: FetchConfig) -> tuple[str, s
     result = run.sites[0]
     if result.status != "inspected":
         return "unknown", f"复查时网站无法检查：{result.error or '原因不明'}"
+    if result.pages == 0:  # nothing was read, so nothing can be said to be gone
+        return "unknown", "复查时未能读取任何页面，请人工核实"
     found = [f for f in result.findings if f.indicator == indicator]
     if found:
         return "still", f"复查未通过：{found[0].message}"
