@@ -59,7 +59,7 @@ def _database(url: str | None) -> dict[str, object]:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("GOVINSPECT_DEBUG") == "1"
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("GOVINSPECT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    h.strip() for h in os.environ.get("GOVINSPECT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
     if h.strip()
 ]
 
