@@ -1,4 +1,4 @@
-"""The `govinspect` command: inspect, demo, extract, sandbox.
+"""The `govinspect` command: inspect, demo, extract, sandbox, serve, admin.
 
 Exit status (the contract): 0 when every site was inspected (whatever the verdicts), 1 when
 some site could not be inspected at all, 2 for unusable arguments (with a one-line reason).
@@ -283,6 +283,17 @@ def _mount_sandbox() -> None:
 
 
 _mount_sandbox()
+
+
+def _mount_platform() -> None:
+    # Django is imported only inside these commands; the engine's commands never load it.
+    from govinspect.platform.commands import admin_app, serve
+
+    app.command(name="serve")(serve)
+    app.add_typer(admin_app, name="admin", help="监管平台管理：账号、地区、网站信息、后台任务")
+
+
+_mount_platform()
 
 
 def main() -> None:
