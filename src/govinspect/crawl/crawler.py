@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.crawl.pageanalysis import (
     SCRIPT_PAGER_TAG,
     PageAnalysis,
@@ -173,9 +174,11 @@ class SiteCrawler:
         on_page: Callable[[PageRecord], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         on_facts: Callable[[str, PageFacts, bool, int, str], None] | None = None,
+        on_parts: Callable[[str, PageParts, bool, int, str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.on_facts = on_facts  # (final URL, facts, is homepage, depth, fetched at)
+        self.on_parts = on_parts  # (final URL, parts, is homepage, depth, fetched at)
         self.spec = spec
         self.capture = capture
         self.on_page = on_page
@@ -427,6 +430,8 @@ class SiteCrawler:
             self.on_progress(self.pages)
         if self.on_facts is not None and analysis.facts is not None:
             self.on_facts(final, analysis.facts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
+        if self.on_parts is not None and analysis.parts is not None:
+            self.on_parts(final, analysis.parts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
         if self.on_page is not None and html is not None:
             self.on_page(
                 PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,
