@@ -21,9 +21,14 @@ from typing import Any
 
 from govinspect import __version__
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.analyze.sitecolumns import SiteColumns
+from govinspect.analyze.siteparts import SiteParts
 from govinspect.checks.freshness import freshness_counts, freshness_findings
+from govinspect.checks.identity import identity_findings
+from govinspect.checks.interaction import interaction_findings
 from govinspect.checks.links import link_findings
+from govinspect.checks.services import service_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
 from govinspect.crawl.worker import AnalysisWorker
@@ -113,16 +118,25 @@ async def inspect_site(
                 "index": f"evidence/{key}.index.jsonl",
             }
         columns: SiteColumns | None = None
+        parts = SiteParts(spec.url, as_of=options.as_of.date())
 
         def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
             assert columns is not None
             try:
                 columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
+                parts.add_facts(url, facts)
             except Exception as exc:  # never lose the page's links to a column-analysis bug
                 crawler.notes.append(f"columns/error {url}: {type(exc).__name__}: {exc}"[:300])
 
+        def on_parts(url: str, page: PageParts, is_home: bool, depth: int, fetched_at: str) -> None:
+            try:
+                parts.add(url, page, is_home=is_home, depth=depth, fetched_at=fetched_at)
+            except Exception as exc:  # the page's links and columns stand without its parts
+                crawler.notes.append(f"parts/error {url}: {type(exc).__name__}: {exc}"[:300])
+
         crawler = SiteCrawler(
-            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts
+            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts,
+            on_parts=on_parts,
         )
         columns = SiteColumns(
             crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
@@ -157,6 +171,10 @@ async def inspect_site(
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
         result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
+    try:
+        _add_parts(result, parts, options, profile, crawler.home_url)
+    except Exception as exc:  # the other facts stand even when the page-parts analysis fails
+        result.notes.append(f"parts/error: {type(exc).__name__}: {exc}"[:300])
     result.vetoes = [f.indicator for f in result.findings if f.veto]
     if result.vetoes:
         result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
@@ -175,6 +193,28 @@ def _add_freshness(
     result.findings += freshness_findings(
         result.homepage, result.columns, profile, as_of=as_of, now=now, home_url=home_url
     )
+
+
+# Counters that mean the crawl did not see the whole site: a "nothing found" is then unknown.
+TRUNCATED = ("limit/pages", "limit/time", "limit/depth", "limit/links")
+
+
+def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, profile: Profile, home_url: str) -> None:
+    """Footer, letters and guides, and the interaction, service and identity findings."""
+    as_of = options.as_of.date()
+    # "Nothing found" needs every page read: no crawl limit reached, no page's parts lost.
+    complete = result.pages > 0 and parts.pages >= result.pages and not any(result.counters.get(k) for k in TRUNCATED)
+    result.footer = parts.footer(result.spec.site_code)
+    result.letters = parts.letter_rows()
+    result.guides = parts.guide_rows()
+    inter = parts.interaction()
+    result.findings += interaction_findings(
+        inter, result.letters, profile, as_of=as_of, complete=complete, home_url=home_url
+    )
+    result.findings += service_findings(
+        result.guides, parts.services(), result.columns, result.dead_links, profile, complete=complete, home_url=home_url
+    )
+    result.findings += identity_findings(result.footer, profile, home_url=home_url)
 
 
 async def inspect_sites(
