@@ -151,12 +151,15 @@ def _header_map(row: LexborNode) -> dict[int, str]:
 
 def _table_letters(table: LexborNode, url: str, as_of: date) -> tuple[list[Letter], bool] | None:
     rows = [r for r in table.css("tr") if _same(_nearest_table(r), table)]
+    header: tuple[int, dict[int, str]] | None = None
     for k, row in enumerate(rows[:3]):
-        cols = _header_map(row)
-        if len(cols) >= 2 and ("asked" in cols.values() or "status" in cols.values()):
+        found = _header_map(row)
+        if len(found) >= 2 and ("asked" in found.values() or "status" in found.values()):
+            header = (k, found)
             break
-    else:
+    if header is None:
         return None
+    k, cols = header
     shows = "answered" in cols.values() or "status" in cols.values()
     out: list[Letter] = []
     for row in rows[k + 1 :]:

@@ -15,6 +15,7 @@ from govinspect.sandbox import names
 from govinspect.sandbox.defects import ROLE_TABLE
 from govinspect.sandbox.external import build_external_hosts
 from govinspect.sandbox.freshness import FIRST_LEVEL_KEY, NESTED_POLICY, plan_freshness, scenario_for
+from govinspect.sandbox.pagesplan import pages_scenario_for, plan_pages
 from govinspect.sandbox.model import (
     DEFAULT_AS_OF,
     DEFAULT_SLOW_SECONDS,
@@ -164,7 +165,8 @@ def _site(
     towns = tuple(n + rng.choice(d["town_suffixes"]) for n in rng.sample(pool, min(n_towns, len(pool))))
     page_size = 20 if big else fam.page_size
     scenario = scenario_for(i, big, prov.mode)
-    columns = _columns(rng, fam, portal, big_pages, towns, scenario)
+    pages_scenario = pages_scenario_for(i, big, prov.mode)
+    columns = _columns(rng, fam, portal, big_pages, towns, scenario, interaction=pages_scenario != "no_channel")
     site = SimSite(
         province=prov,
         index=i,
@@ -194,14 +196,16 @@ def _site(
         dept_short=dept.short if dept else "",
     )
     site.freshness = scenario
+    site.pages_scenario = pages_scenario
     _allocate(rng, site, pages_per_site, big_pages)
     plan_freshness(site)
+    plan_pages(site)
     return site
 
 
 def _columns(
     rng: random.Random, fam: Family, portal: bool, big_pages: int | None, towns: tuple[str, ...],
-    scenario: str = "fresh",
+    scenario: str = "fresh", *, interaction: bool = True,
 ) -> list[Column]:
     """The column tree (parents before children) from the catalogue, shaped by the scenario:
     通知公告/政策文件 raised to the main menu, or 政策文件 split into nested sub-columns."""
@@ -217,6 +221,8 @@ def _columns(
     big = big_pages is not None
     extra_leaves = max(0, big_pages // BIG_ITEMS_PER_LEAF - 20) if big_pages else 0
     for top in names.data()["columns"]:
+        if top["key"] == "hdjl" and not interaction:
+            continue  # a site with no 互动交流 at all
         children = [c for c in top["children"] if c.get("scope", "all") in ("all", "portal" if portal else "dept")]
         if not big and top["key"] in ("ztzl", "hdjl", "bsfw"):
             keep = [children[0]] + [c for c in children[1:] if rng.random() < 0.6]
