@@ -185,3 +185,56 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
             soft_wrap=True,
         )
     return code
+
+
+_FOOTER_FIELDS = ("site_code", "icp", "psb", "conac", "zhaocuo", "zhaocuo_site_code", "organiser", "contact", "sitemap")
+_PAGES_VETOES = ("veto.interaction.unanswered_3m", "veto.interaction.no_channel", "veto.service.guide_elements")
+
+
+def pages_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
+    """(letters and guides compared, mismatches) of the run's letters, guides, footer, page
+    metadata and interaction/service vetoes against the truth (one line per difference)."""
+    by_url = {s["url"]: s for s in truth["sites"]}
+    problems: list[str] = []
+    compared = 0
+    for site in run.sites:
+        expected = by_url.get(site.spec.url)
+        if expected is None or site.status != "inspected":
+            problems.append(f"{site.spec.url}: not inspected")
+            continue
+        want = expected["page_parts"]
+        got_letters = {r["url"]: r for r in site.letters}
+        for row in want["letters"]:
+            got = got_letters.pop(row["url"], None)
+            if got is None:
+                problems.append(f"{site.spec.url} letter missed: {row['url']}")
+                continue
+            compared += 1
+            for name in ("asked", "answered", "status", "unanswered_over_3_months"):
+                if got[name] != row[name]:
+                    problems.append(f"{site.spec.url} letter {row['url']} {name}: {got[name]!r} != {row[name]!r}")
+        problems += [f"{site.spec.url} letter extra: {u}" for u in got_letters]
+        got_guides = {g["url"]: g for g in site.guides}
+        for row in want["guides"]:
+            got = got_guides.pop(row["url"], None)
+            if got is None:
+                problems.append(f"{site.spec.url} guide missed: {row['url']}")
+                continue
+            compared += 1
+            for name in ("title", "missing"):
+                if got[name] != row[name]:
+                    problems.append(f"{site.spec.url} guide {row['url']} {name}: {got[name]!r} != {row[name]!r}")
+        problems += [f"{site.spec.url} guide extra: {u}" for u in got_guides]
+        footer = site.footer or {}
+        for name in _FOOTER_FIELDS:
+            if footer.get(name) != want["footer"][name]:
+                problems.append(f"{site.spec.url} footer {name}: {footer.get(name)!r} != {want['footer'][name]!r}")
+        if footer.get("site_code_mismatch") != want["site_code_mismatch"]:
+            problems.append(f"{site.spec.url} site code mismatch: {footer.get('site_code_mismatch')!r} != {want['site_code_mismatch']!r}")
+        meta = (footer.get("page_meta") or {}).get("present") or {}
+        if bool(meta.get("SiteIDCode")) != want["page_meta"] or (want["page_meta"] and not meta.get("ArticleTitle")):
+            problems.append(f"{site.spec.url} page metadata present: {sorted(meta)} (expected {want['page_meta']})")
+        vetoes = sorted(v for v in site.vetoes if v in _PAGES_VETOES)
+        if vetoes != want["vetoes"]:
+            problems.append(f"{site.spec.url} interaction/service vetoes: {vetoes} != {want['vetoes']}")
+    return compared, problems

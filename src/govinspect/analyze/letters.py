@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 MAX_LETTERS = 300
+MAX_ROW_EXTRA = 160  # characters a list row shows besides its title (number, dates, status)
 FOOTER_MARKERS = ("网站标识码", "ICP备", "公网安备", "主办单位", "版权所有")
 _STATUS_ORDER = ("invalid", "unanswered", "pending", "answered")
 
@@ -216,20 +217,40 @@ def _row_status(text: str) -> tuple[str | None, str]:
     return None, ""
 
 
+def _row_of(a: LexborNode, title: str, as_of: date) -> LexborNode | None:
+    """The smallest element around a title link that also shows a date: the letter's row."""
+    cur = a.parent
+    for _ in range(4):
+        if cur is None or cur.tag in ("body", "html", "table", "tbody"):
+            return None
+        text = _text(cur)
+        if len(text) - len(title) > MAX_ROW_EXTRA or (cur.tag != "tr" and cur.css_first("table, tr, h1") is not None):
+            return None  # the page's content, not a row of a list
+        if find_dates(text.replace(title, " ", 1), as_of=as_of):
+            titled = sum(1 for link in cur.css("a[href]") if len(_text(link)) >= 4)
+            return cur if titled <= 2 else None
+        cur = cur.parent
+    return None
+
+
 def _row_letters(root: LexborNode, url: str, as_of: date) -> tuple[list[Letter], bool]:
     conf = letter_rules()
     fields = conf["fields"]
     out: list[Letter] = []
     seen: set[str] = set()
     shows = False
-    rows = [r for r in root.css("li, dl")]
-    rows += [d for d in root.css("div") if d.css_first("div, li, table, ul") is None]
-    for row in rows:
-        title, link = _row_link(row, url)
-        if not title or link is None or link in seen or len(title) < 4:
+    for a in root.css("a[href]"):
+        title = _text(a) or (a.attributes.get("title") or "").strip()
+        href = (a.attributes.get("href") or "").strip()
+        if len(title) < 4 or not href or href.lower().startswith(("javascript", "#")):
             continue
-        text = _text(row)
-        rest = text.replace(title, " ", 1)
+        link = join_url(url, href)
+        if link is None or link in seen:
+            continue
+        row = _row_of(a, title, as_of)
+        if row is None:
+            continue
+        rest = _text(row).replace(title, " ", 1)
         status, status_text = _row_status(rest)
         asked = _labelled_date(rest, fields["asked"], as_of)
         answered = _labelled_date(rest, fields["answered"], as_of)
@@ -308,6 +329,8 @@ def page_letters(
     root = tree.body or tree.root
     if root is None:
         return None
+    base = tree.css_first("base[href]")
+    links_base = (join_url(url, base.attributes.get("href") or "") or url) if base is not None else url
     heading = _heading(tree)
     h1 = tree.css_first("h1")
     naming = " ".join([heading, _text(h1) if h1 is not None else "", context])
@@ -316,19 +339,19 @@ def page_letters(
     for a in root.css("a[href]"):
         text = _text(a)
         if text and any(w in text for w in conf["write_words"]) and len(text) <= 12:
-            target = join_url(url, a.attributes.get("href") or "")
+            target = join_url(links_base, a.attributes.get("href") or "")
             if target is not None and target not in write:
                 write.append(target)
     letters: list[Letter] = []
     shows = False
     for table in root.css("table"):
-        found = _table_letters(table, url, as_of)
+        found = _table_letters(table, links_base, as_of)
         if found is not None:
             letters += found[0]
             shows = shows or found[1]
     kind = "list" if letters else "other"
     if not letters and any(w in html for w in conf["page_words"]):
-        letters, shows = _row_letters(root, url, as_of)
+        letters, shows = _row_letters(root, links_base, as_of)
         kind = "list" if letters else "other"
         if not letters:
             one = _detail(tree, url, as_of, heading)
