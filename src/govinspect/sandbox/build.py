@@ -221,12 +221,12 @@ def _columns(
     big = big_pages is not None
     extra_leaves = max(0, big_pages // BIG_ITEMS_PER_LEAF - 20) if big_pages else 0
     for top in names.data()["columns"]:
-        if top["key"] == "hdjl" and not interaction:
-            continue  # a site with no 互动交流 at all
         children = [c for c in top["children"] if c.get("scope", "all") in ("all", "portal" if portal else "dept")]
         if not big and top["key"] in ("ztzl", "hdjl", "bsfw"):
             keep = [children[0]] + [c for c in children[1:] if rng.random() < 0.6]
             children = keep
+        if top["key"] == "hdjl" and not interaction:
+            continue  # a site with no 互动交流 at all (after drawing, so the other columns stay as they were)
         if scenario in FIRST_LEVEL_KEY and top["key"] == "xxgk":
             for ch in children:
                 if ch["key"] in ("tzgg", "zcwj"):

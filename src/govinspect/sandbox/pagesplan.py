@@ -8,8 +8,8 @@ index, so a 7-site province holds them all:
 - `footer_bad`: the footer prints another 网站标识码 than the registered one and an ICP line
   without its number;
 - `reply_stale`: every letter answered, the last reply more than two months before T;
-- `no_channel`: no 互动交流 column at all (no letters, no form, no channel link);
-- `guides_some`: the first guide lacks 办理时间 (row left out) and 联系电话 (empty cell).
+- `guides_some`: the first guide lacks 办理时间 (row left out) and 联系电话 (empty cell);
+- `no_channel`: no 互动交流 column at all (no letters, no form, no channel link).
 
 The big benchmark site and static exports stay `good`. The ground truth
 (`truth_pages.py`) reads the resulting model, never this plan.
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from govinspect.sandbox.model import Column, Item, SimSite
 
-SCENARIOS = ("good", "letters_late", "guides_poor", "footer_bad", "reply_stale", "no_channel", "guides_some")
+SCENARIOS = ("good", "letters_late", "guides_poor", "footer_bad", "reply_stale", "guides_some", "no_channel")
 LETTER_KEYS = frozenset({"ldxj", "zxts"})
 GUIDE_KEYS = frozenset({"bszn"})
 GUIDE_ELEMENTS = ("事项名称", "设定依据", "申请条件", "办理材料", "办理地点", "办理机构", "收费标准", "办理时间", "联系电话", "办理流程")
