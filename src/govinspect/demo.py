@@ -163,12 +163,14 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
     expected = truth(province)
     score = score_against_truth(run, expected)
     compared, column_problems = freshness_against_truth(run, expected)
+    parts_compared, parts_problems = pages_against_truth(run, expected)
     (out_dir / "truth-check.json").write_text(
         json.dumps(
             {"expected": score.expected, "found": score.found, "true_positive": score.true_positive,
              "precision": score.precision, "recall": score.recall, "missed": score.missed,
              "false": score.false, "blocked_reported_dead": score.blocked_reported_dead,
-             "columns_compared": compared, "freshness_mismatches": column_problems},
+             "columns_compared": compared, "freshness_mismatches": column_problems,
+             "letters_guides_compared": parts_compared, "pages_mismatches": parts_problems},
             ensure_ascii=False, indent=2,
         ),
         encoding="utf-8",
@@ -182,6 +184,10 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         )
         console.print(
             f"栏目与首页更新：对比栏目 {compared} 个，与标准答案不一致 {len(column_problems)} 处",
+            soft_wrap=True,
+        )
+        console.print(
+            f"信件、办事指南、页面底部与元数据：对比 {parts_compared} 条，与标准答案不一致 {len(parts_problems)} 处",
             soft_wrap=True,
         )
     return code
