@@ -210,13 +210,15 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
     score = score_against_truth(run, expected)
     compared, column_problems = freshness_against_truth(run, expected)
     site_compared, site_problems = sitechecks_against_truth(run, expected)
+    parts_compared, parts_problems = pages_against_truth(run, expected)
     (out_dir / "truth-check.json").write_text(
         json.dumps(
             {"expected": score.expected, "found": score.found, "true_positive": score.true_positive,
              "precision": score.precision, "recall": score.recall, "missed": score.missed,
              "false": score.false, "blocked_reported_dead": score.blocked_reported_dead,
              "columns_compared": compared, "freshness_mismatches": column_problems,
-             "sitechecks_compared": site_compared, "sitechecks_mismatches": site_problems},
+             "sitechecks_compared": site_compared, "sitechecks_mismatches": site_problems,
+             "letters_guides_compared": parts_compared, "pages_mismatches": parts_problems},
             ensure_ascii=False, indent=2,
         ),
         encoding="utf-8",
@@ -236,4 +238,61 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
             f"域名、HTTPS、IPv6、站内搜索、年度报表：对比 {site_compared} 项，与标准答案不一致 {len(site_problems)} 处",
             soft_wrap=True,
         )
+        console.print(
+            f"信件、办事指南、页面底部与元数据：对比 {parts_compared} 条，与标准答案不一致 {len(parts_problems)} 处",
+            soft_wrap=True,
+        )
     return code
+
+
+_FOOTER_FIELDS = ("site_code", "icp", "psb", "conac", "zhaocuo", "zhaocuo_site_code", "organiser", "contact", "sitemap")
+_PAGES_VETOES = ("veto.interaction.unanswered_3m", "veto.interaction.no_channel", "veto.service.guide_elements")
+
+
+def pages_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
+    """(letters and guides compared, mismatches) of the run's letters, guides, footer, page
+    metadata and interaction/service vetoes against the truth (one line per difference)."""
+    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    problems: list[str] = []
+    compared = 0
+    for site in run.sites:
+        expected = by_url.get(site.spec.url)
+        if expected is None or site.status != "inspected":
+            problems.append(f"{site.spec.url}: not inspected")
+            continue
+        want = expected["page_parts"]
+        got_letters = {r["url"]: r for r in site.letters}
+        for row in want["letters"]:
+            got = got_letters.pop(row["url"], None)
+            if got is None:
+                problems.append(f"{site.spec.url} letter missed: {row['url']}")
+                continue
+            compared += 1
+            for name in ("asked", "answered", "status", "unanswered_over_3_months"):
+                if got[name] != row[name]:
+                    problems.append(f"{site.spec.url} letter {row['url']} {name}: {got[name]!r} != {row[name]!r}")
+        problems += [f"{site.spec.url} letter extra: {u}" for u in got_letters]
+        got_guides = {g["url"]: g for g in site.guides}
+        for row in want["guides"]:
+            got = got_guides.pop(row["url"], None)
+            if got is None:
+                problems.append(f"{site.spec.url} guide missed: {row['url']}")
+                continue
+            compared += 1
+            for name in ("title", "missing"):
+                if got[name] != row[name]:
+                    problems.append(f"{site.spec.url} guide {row['url']} {name}: {got[name]!r} != {row[name]!r}")
+        problems += [f"{site.spec.url} guide extra: {u}" for u in got_guides]
+        footer = site.footer or {}
+        for name in _FOOTER_FIELDS:
+            if footer.get(name) != want["footer"][name]:
+                problems.append(f"{site.spec.url} footer {name}: {footer.get(name)!r} != {want['footer'][name]!r}")
+        if footer.get("site_code_mismatch") != want["site_code_mismatch"]:
+            problems.append(f"{site.spec.url} site code mismatch: {footer.get('site_code_mismatch')!r} != {want['site_code_mismatch']!r}")
+        meta = (footer.get("page_meta") or {}).get("present") or {}
+        if bool(meta.get("SiteIDCode")) != want["page_meta"] or (want["page_meta"] and not meta.get("ArticleTitle")):
+            problems.append(f"{site.spec.url} page metadata present: {sorted(meta)} (expected {want['page_meta']})")
+        vetoes = sorted(v for v in site.vetoes if v in _PAGES_VETOES)
+        if vetoes != want["vetoes"]:
+            problems.append(f"{site.spec.url} interaction/service vetoes: {vetoes} != {want['vetoes']}")
+    return compared, problems

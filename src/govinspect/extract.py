@@ -4,8 +4,9 @@ A file is read as bytes and its encoding found exactly as for a fetched page. Th
 reports page type (with its reasons), title, publish date (with where it was found), list items
 with their dates (and the date's source), the page's list blocks, what the page says about
 columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers) and links.
-Footer, letters, guide and text checks come with later issues; their keys are present already
-(null or empty).
+It also shows the footer marks, the standard meta tags, the letters (with the page's letters
+kind: list, detail or form) and the service guide (elements present and missing). Text checks
+come with a later issue; their keys are present already (empty).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
 from govinspect.analyze.links import extract_links
+from govinspect.analyze.footer import site_code_problem
 from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
+from govinspect.analyze.pageparts import PageParts, page_parts
 from govinspect.analyze.pagetype import classify_page
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
 from govinspect.net.decoding import decode_body
@@ -51,6 +54,11 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         for b in blocks if b.role == "main" for i in b.items
     ]
     facts = page_facts(text, page_url, as_of=as_of.date(), tree=tree, blocks=blocks)
+    context = " ".join([*(n for n, _ in facts.breadcrumb[1:]), facts.column_name or ""])
+    parts = page_parts(
+        text, page_url, tree=tree, kind=facts.kind, as_of=as_of.date(),
+        urls=[k.url for k in page.links], texts=[k.text for k in page.links], context=context,
+    )
     return {
         "source": source,
         "encoding": encoding,
@@ -65,14 +73,32 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
             {"heading": b.heading, "selector": b.selector, "role": b.role, "more_url": b.more_url, "items": len(b.items)}
             for b in blocks
         ],
-        "footer": None,
-        "letters": [],
-        "guide": None,
+        "footer": {**parts.footer._asdict(), "site_code_problem": site_code_problem(parts.footer.site_code)},
+        "page_meta": dict(parts.meta),
+        "letters": [letter._asdict() for letter in parts.letters.letters] if parts.letters else [],
+        "letters_page": _letters_page(parts),
+        "guide": _guide(parts),
         "text_errors": [],
         "illegal": [],
         "privacy": [],
         "links": links,
     }
+
+
+def _letters_page(parts: PageParts) -> dict[str, Any] | None:
+    lp = parts.letters
+    if lp is None:
+        return None
+    return {"kind": lp.kind, "shows_answers": lp.shows_answers, "channel": lp.channel, "excluded": lp.excluded,
+            "write_links": list(lp.write_links), "heading": lp.heading}
+
+
+def _guide(parts: PageParts) -> dict[str, Any] | None:
+    g = parts.guide
+    if g is None:
+        return None
+    return {"title": g.title, "missing": list(g.missing), "present": list(g.present), "empty": list(g.empty),
+            "forms": [{"text": t, "url": u} for t, u in g.forms], "values": dict(g.values)}
 
 
 def _columns(facts: PageFacts, page_url: str, html: str) -> dict[str, Any]:

@@ -22,12 +22,17 @@ from typing import Any
 from govinspect import __version__
 from govinspect.analyze.integrity import IntegrityHit, PageIntegrity
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.analyze.sitecolumns import SiteColumns
 from govinspect.analyze.siteintegrity import SiteIntegrity
 from govinspect.analyze.tampering import tampering
 from govinspect.checks.freshness import freshness_counts, freshness_findings
 from govinspect.checks.integrity import integrity_findings
+from govinspect.analyze.siteparts import SiteParts
+from govinspect.checks.identity import identity_findings
+from govinspect.checks.interaction import interaction_findings
 from govinspect.checks.links import link_findings
+from govinspect.checks.services import service_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, cloaking_hits
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
@@ -132,6 +137,7 @@ async def inspect_site(
                 "index": f"evidence/{key}.index.jsonl",
             }
         columns: SiteColumns | None = None
+        parts = SiteParts(spec.url, as_of=options.as_of.date())
 
         listed: list[tuple[str, str, str]] = []  # (date, title, url) of list items, for the search check
 
@@ -141,6 +147,7 @@ async def inspect_site(
                 listed.extend((i.date, i.title, i.url) for i in facts.blocks[facts.primary].items[:5] if i.date)
             try:
                 columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
+                parts.add_facts(url, facts)
             except Exception as exc:  # never lose the page's links to a column-analysis bug
                 crawler.notes.append(f"columns/error {url}: {type(exc).__name__}: {exc}"[:300])
 
@@ -149,9 +156,15 @@ async def inspect_site(
         def on_integrity(url: str, facts: PageIntegrity, is_home: bool, fetched_at: str) -> None:
             integrity.add(url, facts, is_home=is_home, fetched_at=fetched_at)
 
+        def on_parts(url: str, page: PageParts, is_home: bool, depth: int, fetched_at: str) -> None:
+            try:
+                parts.add(url, page, is_home=is_home, depth=depth, fetched_at=fetched_at)
+            except Exception as exc:  # the page's links and columns stand without its parts
+                crawler.notes.append(f"parts/error {url}: {type(exc).__name__}: {exc}"[:300])
+
         crawler = SiteCrawler(
             ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts,
-            on_integrity=on_integrity,
+            on_integrity=on_integrity, on_parts=on_parts,
         )
         columns = SiteColumns(
             crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
@@ -197,6 +210,10 @@ async def inspect_site(
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
         result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
+    try:
+        _add_parts(result, parts, options, profile, crawler.home_url)
+    except Exception as exc:  # the other facts stand even when the page-parts analysis fails
+        result.notes.append(f"parts/error: {type(exc).__name__}: {exc}"[:300])
     try:
         _add_integrity(result, integrity, profile, options.previous_fingerprints.get(site_identity(spec)))
     except Exception as exc:
@@ -268,6 +285,8 @@ def _add_integrity(
          "secret_marks": result.secret_marks},
         profile,
     )
+
+
 def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) -> None:
     """Domain, HTTPS, IPv6, search and annual-report facts and their findings."""
     result.domain, result.https, result.ipv6 = checks.domain, checks.https, checks.ipv6
@@ -277,6 +296,34 @@ def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) ->
         result.findings += site_findings(checks, profile)
     except Exception as exc:  # the facts stand even when pricing them fails
         result.notes.append(f"sitecheck/error: {type(exc).__name__}: {exc}"[:300])
+
+
+# Counters that mean the crawl did not see the whole site: a "nothing found" is then unknown.
+TRUNCATED = ("limit/pages", "limit/time", "limit/depth", "limit/links")
+
+
+def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, profile: Profile, home_url: str) -> None:
+    """Footer, letters and guides, and the interaction, service and identity findings."""
+    as_of = options.as_of.date()
+    # "Nothing found" needs every page read: no crawl limit reached, no page's parts lost.
+    complete = result.pages > 0 and parts.pages >= result.pages and not any(result.counters.get(k) for k in TRUNCATED)
+    result.footer = parts.footer(result.spec.site_code)
+    result.letters = parts.letter_rows()
+    result.guides = parts.guide_rows()
+    if parts.pages:
+        result.measured += ["footer", "metadata", "guides", "guide_forms"]
+    if complete:
+        # Letters, channels, services and activities are judged by their absence too: only a
+        # crawl that read the whole site has measured them.
+        result.measured += ["letters", "services", "surveys", "interviews"]
+    inter = parts.interaction()
+    result.findings += interaction_findings(
+        inter, result.letters, profile, as_of=as_of, complete=complete, home_url=home_url
+    )
+    result.findings += service_findings(
+        result.guides, parts.services(), result.columns, result.dead_links, profile, complete=complete, home_url=home_url
+    )
+    result.findings += identity_findings(result.footer, profile, home_url=home_url)
 
 
 async def inspect_sites(

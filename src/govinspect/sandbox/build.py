@@ -15,6 +15,7 @@ from govinspect.sandbox import names
 from govinspect.sandbox.defects import ROLE_TABLE
 from govinspect.sandbox.external import build_external_hosts
 from govinspect.sandbox.freshness import FIRST_LEVEL_KEY, NESTED_POLICY, plan_freshness, scenario_for
+from govinspect.sandbox.pagesplan import pages_scenario_for, plan_pages
 from govinspect.sandbox.model import (
     DEFAULT_AS_OF,
     DEFAULT_SLOW_SECONDS,
@@ -165,7 +166,8 @@ def _site(
     towns = tuple(n + rng.choice(d["town_suffixes"]) for n in rng.sample(pool, min(n_towns, len(pool))))
     page_size = 20 if big else fam.page_size
     scenario = scenario_for(i, big, prov.mode)
-    columns = _columns(rng, fam, portal, big_pages, towns, scenario)
+    pages_scenario = pages_scenario_for(i, big, prov.mode)
+    columns = _columns(rng, fam, portal, big_pages, towns, scenario, interaction=pages_scenario != "no_channel")
     site = SimSite(
         province=prov,
         index=i,
@@ -197,14 +199,16 @@ def _site(
     site.freshness = scenario
     if prov.mode == "live":
         apply_scenario(site, area.pinyin, dept.prefix if dept else None)
+    site.pages_scenario = pages_scenario
     _allocate(rng, site, pages_per_site, big_pages)
     plan_freshness(site)
+    plan_pages(site)
     return site
 
 
 def _columns(
     rng: random.Random, fam: Family, portal: bool, big_pages: int | None, towns: tuple[str, ...],
-    scenario: str = "fresh",
+    scenario: str = "fresh", *, interaction: bool = True,
 ) -> list[Column]:
     """The column tree (parents before children) from the catalogue, shaped by the scenario:
     通知公告/政策文件 raised to the main menu, or 政策文件 split into nested sub-columns."""
@@ -224,6 +228,8 @@ def _columns(
         if not big and top["key"] in ("ztzl", "hdjl", "bsfw"):
             keep = [children[0]] + [c for c in children[1:] if rng.random() < 0.6]
             children = keep
+        if top["key"] == "hdjl" and not interaction:
+            continue  # a site with no 互动交流 at all (after drawing, so the other columns stay as they were)
         if scenario in FIRST_LEVEL_KEY and top["key"] == "xxgk":
             for ch in children:
                 if ch["key"] in ("tzgg", "zcwj"):

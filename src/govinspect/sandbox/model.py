@@ -80,6 +80,12 @@ class Item:
     path: str = ""
     attachments: tuple[Attachment, ...] = ()
     images: tuple[str, ...] = ()  # normalised image paths
+    # Letters (sandbox/pagesplan.py): when answered (None: not yet) and the status shown.
+    answered: dt.date | None = None
+    status: str = ""
+    # Guides: elements left out of the page, and elements shown with an empty value.
+    guide_omitted: tuple[str, ...] = ()
+    guide_empty: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date:
@@ -106,6 +112,7 @@ class Column:
     newest_age: int | None = None
     future_days: int | None = None
     dates_hidden: bool = False
+    gap_days: tuple[int, int] | None = None  # days between items, instead of the catalogue's
 
     @property
     def is_leaf(self) -> bool:
@@ -147,6 +154,7 @@ class Footer:
     psb: str
     psb_code: str
     conac_id: str
+    shown_code: str = ""  # the 网站标识码 the footer prints, when it is not the registered one
 
 
 @dataclass(eq=False)
@@ -177,6 +185,7 @@ class SimSite:
     big: bool = False
     freshness: str = "fresh"  # the freshness scenario (sandbox/freshness.py)
     home_nav_only: bool = False  # the homepage is only navigation (no blocks of items)
+    pages_scenario: str = "good"  # letters/guides/footer scenario (sandbox/pagesplan.py)
     area_name: str = ""  # 青山县 / 云溪市
     area_short: str = ""  # 青山 / 云溪
     towns: tuple[str, ...] = ()

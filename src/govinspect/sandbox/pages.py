@@ -17,6 +17,7 @@ from govinspect.sandbox.defects import home_pictures
 from govinspect.sandbox.external import GOV_PAGES, PROVINCE_DEPTS
 from govinspect.sandbox.model import Column, Item, Link, SimSite
 from govinspect.sandbox.sitescenarios import annual_report_links
+from govinspect.sandbox.pagesplan import LETTER_KEYS
 from govinspect.sandbox.urls import join
 
 if TYPE_CHECKING:
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 # Section names in page order; `links()` walks them in this order.
 SECTIONS = (
     "resources", "header", "nav", "breadcrumb", "subnav", "entries", "pagination", "images",
-    "attachments", "prev_next", "related", "extras", "frames", "iframes", "areas", "friends", "footer",
+    "attachments", "prev_next", "related", "extras", "actions", "frames", "iframes", "areas", "friends", "footer",
 )
+FORM_PATH = "/hdjl/write.html"  # the 我要写信 form (sites with letters columns)
 
 
 @dataclass(slots=True)
@@ -69,6 +71,7 @@ class PageSpec:
     prev_next: list[Link] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
     extras: list[Link] = field(default_factory=list)
+    actions: list[Link] = field(default_factory=list)  # 我要写信 on letters lists
     frames: list[Link] = field(default_factory=list)
     iframes: list[Link] = field(default_factory=list)
     areas: list[Link] = field(default_factory=list)
@@ -228,6 +231,17 @@ def list_spec(site: SimSite, path: str, col: Column, page: int) -> PageSpec:
     spec.entries = [_item_link(site, it) for it in items]
     spec.pagination = _pagination(site, col, page, spec.page_count)
     spec.extras = list(site.plan.injections.get(("list", col.index, page), ()))
+    if col.key in LETTER_KEYS:
+        spec.actions = [Link(site.url(FORM_PATH), "我要写信")]
+    return spec
+
+
+def form_spec(site: SimSite, path: str) -> PageSpec:
+    """The 我要写信 submission form of the site's mailbox."""
+    col = next((c for c in site.leaf_columns if c.key in LETTER_KEYS), None)
+    spec = _frame(site, path, "form", f"我要写信_{col.name if col else '领导信箱'}_{site.name}")
+    spec.column = None
+    spec.breadcrumb = _breadcrumb(site, col) if col is not None else [Link(site.home_url, "首页")]
     return spec
 
 
@@ -449,6 +463,8 @@ def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
         return article_spec(site, path, item) if item is not None else None
     if kind == "sitemap":
         return sitemap_spec(site, path)
+    if kind == "form":
+        return form_spec(site, path)
     if kind == "search":
         return search_spec(site, path)
     if kind == "frameset":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from govinspect.sandbox.pagesplan import LETTER_KEYS
 from govinspect.sandbox.model import Resource, SimSite
 from govinspect.sandbox.sitescenarios import annual_report_links
 from govinspect.sandbox.urls import join, split_path
@@ -40,6 +41,9 @@ def canonical(path_qs: str) -> str:
     return path
 
 
+FORM_PATH = "/hdjl/write.html"  # the 我要写信 form (pages.FORM_PATH)
+
+
 def build_index(site: SimSite) -> dict[str, Resource]:
     """Every path the site serves (pages, files, redirects), built once from the model."""
     fam = site.family
@@ -55,6 +59,8 @@ def build_index(site: SimSite) -> dict[str, Resource]:
         idx[path] = page(key)
     if site.robots_disallow():
         idx["/search/index.html"] = page(("search",))
+    if any(c.key in LETTER_KEYS for c in site.leaf_columns):
+        idx[FORM_PATH] = page(("form",))
     head405 = "head_not_allowed" in site.roles
     for col in site.columns:
         if not col.is_leaf:

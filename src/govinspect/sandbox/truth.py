@@ -17,6 +17,7 @@ from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
 from govinspect.sandbox.sitescenarios import sitecheck_truth
 from govinspect.sandbox.truth_columns import column_truth, homepage_truth
+from govinspect.sandbox.truth_pages import pages_truth
 from govinspect.sandbox.urls import split_path
 
 FOLLOW = frozenset({"a", "area", "frame", "iframe"})
@@ -103,6 +104,8 @@ def site_truth(site: SimSite) -> dict[str, Any]:
         "freshness_scenario": site.freshness,
         "homepage": homepage_truth(site),
         "columns": column_truth(site),
+        "pages_scenario": site.pages_scenario,
+        "page_parts": pages_truth(site),
     })
     if prov.mode == "live":
         info["sitechecks"] = sitecheck_truth(site)

@@ -38,6 +38,7 @@ table{border-collapse:collapse}td{padding:0}
 
 
 class HanwebFamily(Family):
+    layout = "dl"
     """Hanweb jcms department site."""
 
     name = "hanweb"
@@ -115,7 +116,7 @@ class HanwebFamily(Family):
             f'<td width="120" align="center"><a href="{ctx.href(fl[F_CONAC])}" target="_blank">{ctx.img(fl[F_CONAC_IMG])}</a></td>'
             f"<td>主办单位：{esc(f.organiser)}&nbsp;&nbsp;承办单位：{esc(f.undertaker)}<br>"
             f"地址：{esc(f.address)}&nbsp;&nbsp;电话：{esc(f.phone)}&nbsp;&nbsp;邮箱：{esc(f.email)}<br>"
-            f"网站标识码：{site.site_code}&nbsp;&nbsp;{ctx.a(fl[F_ICP], attrs=BLANK)}&nbsp;&nbsp;"
+            f"网站标识码：{f.shown_code or site.site_code}&nbsp;&nbsp;{ctx.a(fl[F_ICP], attrs=BLANK)}&nbsp;&nbsp;"
             f'<a href="{ctx.href(fl[F_PSB])}" target="_blank">{ctx.img(fl[F_GHS])}{esc(f.psb)}</a>&nbsp;&nbsp;'
             f"{ctx.a(fl[F_SITEMAP])}</td>"
             f'<td width="120" align="center"><a href="{ctx.href(fl[F_JIUCUO])}" target="_blank">{ctx.img(fl[F_JIUCUO_IMG])}</a></td>'
