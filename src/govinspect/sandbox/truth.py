@@ -13,6 +13,7 @@ from collections import Counter, deque
 from typing import Any
 
 from govinspect.sandbox.files import DOC_EXTS, IMAGE_EXTS
+from govinspect.sandbox.integrity import integrity_truth
 from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
 from govinspect.sandbox.truth_columns import column_truth, homepage_truth
@@ -102,6 +103,8 @@ def site_truth(site: SimSite) -> dict[str, Any]:
         "freshness_scenario": site.freshness,
         "homepage": homepage_truth(site),
         "columns": column_truth(site),
+        "integrity_scenarios": list(site.integrity.scenarios),
+        **integrity_truth(site),
     })
     return info
 
