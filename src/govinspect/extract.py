@@ -3,9 +3,10 @@
 A file is read as bytes and its encoding found exactly as for a fetched page. The analyser
 reports page type (with its reasons), title, publish date (with where it was found), list items
 with their dates (and the date's source), the page's list blocks, what the page says about
-columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers) and links.
-Footer, letters, guide and text checks come with later issues; their keys are present already
-(null or empty).
+columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers), links, and the
+content-integrity facts of the page exactly as an inspection sees them (`text_errors`,
+`illegal`, `privacy`, `secret_marks`; analyze/integrity.py). Footer, letters and guide checks
+come with later issues; their keys are present already (null or empty).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
+from govinspect.analyze.integrity import page_integrity
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
 from govinspect.analyze.pagetype import classify_page
@@ -68,11 +70,31 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         "footer": None,
         "letters": [],
         "guide": None,
-        "text_errors": [],
-        "illegal": [],
-        "privacy": [],
+        **_integrity(text, page_url, tree, as_of),
         "links": links,
     }
+
+
+def _integrity(html: str, page_url: str, tree: LexborHTMLParser, as_of: datetime) -> dict[str, Any]:
+    """The page's serious misstatements, illegal content, unmasked personal numbers and secret
+    marks, as the inspection's per-page analysis finds them (`analyze/integrity.py`)."""
+    facts = page_integrity(html, page_url, tree=tree, as_of=as_of.date())
+    out: dict[str, Any] = {"text_errors": [], "illegal": [], "privacy": [], "secret_marks": []}
+    for hit in facts.hits:
+        if hit.area == "text_errors":
+            out["text_errors"].append({"page": page_url, "found": hit.found, "expected": hit.expected,
+                                       "kind": hit.kind, "context": hit.context})
+        elif hit.area == "illegal":
+            out["illegal"].append({"page": page_url, "kind": hit.kind, "target": hit.target, "evidence": hit.context})
+        elif hit.area == "privacy":
+            out["privacy"].append({"page": page_url, "kind": hit.kind, "masked_value": hit.found,
+                                   "context": hit.context})
+        else:
+            out["secret_marks"].append({"page": page_url, "kind": hit.kind, "mark": hit.found, "level": hit.expected,
+                                        "context": hit.context})
+    if facts.errors:
+        out["integrity_errors"] = list(facts.errors)
+    return out
 
 
 def _columns(facts: PageFacts, page_url: str, html: str) -> dict[str, Any]:
