@@ -139,6 +139,62 @@ def sitechecks_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int
     return compared, problems
 
 
+# What identifies one integrity entry, per results.json list (the truth lists the same keys).
+INTEGRITY_KEYS: dict[str, tuple[str, ...]] = {
+    "text_errors": ("page", "found", "expected", "kind"),
+    "illegal": ("page", "kind", "target"),
+    "privacy": ("page", "kind", "masked_value"),
+    "secret_marks": ("page", "mark"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityScore:
+    """Integrity entries of a run against the truth, per results.json list."""
+
+    expected: dict[str, int]
+    found: dict[str, int]
+    missed: list[str]  # one readable line per entry the run lacks
+    false: list[str]  # one readable line per entry the truth lacks
+
+    def precision(self, area: str) -> float:
+        """Share of the run's entries of `area` that the truth holds."""
+        wrong = sum(1 for line in self.false if line.startswith(area + " "))
+        return (self.found[area] - wrong) / self.found[area] if self.found[area] else 1.0
+
+    def recall(self, area: str) -> float:
+        """Share of the truth's entries of `area` that the run found."""
+        lost = sum(1 for line in self.missed if line.startswith(area + " "))
+        return (self.expected[area] - lost) / self.expected[area] if self.expected[area] else 1.0
+
+
+def integrity_against_truth(run: RunResult, truth: dict[str, Any]) -> IntegrityScore:
+    """Compare `text_errors`, `illegal` (cloaking and tampering included), `privacy` and
+    `secret_marks` of every site with the truth, entry by entry (`INTEGRITY_KEYS`)."""
+    from collections import Counter
+
+    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    expected: dict[str, int] = {}
+    found: dict[str, int] = {}
+    missed: list[str] = []
+    false: list[str] = []
+    for area, keys in INTEGRITY_KEYS.items():
+        want: Counter[tuple[Any, ...]] = Counter()
+        got: Counter[tuple[Any, ...]] = Counter()
+        for site in run.sites:
+            truth_site = by_url.get(site.spec.url)
+            if truth_site is None:
+                continue
+            want.update((site.spec.url, *(e.get(k) for k in keys)) for e in truth_site.get(area, []))
+            got.update((site.spec.url, *(e.get(k) for k in keys)) for e in getattr(site, area))
+        expected[area], found[area] = sum(want.values()), sum(got.values())
+        for entry, n in sorted((want - got).items(), key=str):
+            missed += [f"{area} missed: " + " | ".join(map(str, entry[1:]))] * n
+        for entry, n in sorted((got - want).items(), key=str):
+            false += [f"{area} extra: " + " | ".join(map(str, entry[1:]))] * n
+    return IntegrityScore(expected, found, missed, false)
+
+
 def province_specs(province: Any) -> list[SiteSpec]:
     """The province's sites as registry entries (a moved site under its old address)."""
     return [
@@ -211,6 +267,7 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
     compared, column_problems = freshness_against_truth(run, expected)
     site_compared, site_problems = sitechecks_against_truth(run, expected)
     parts_compared, parts_problems = pages_against_truth(run, expected)
+    integrity = integrity_against_truth(run, expected)
     (out_dir / "truth-check.json").write_text(
         json.dumps(
             {"expected": score.expected, "found": score.found, "true_positive": score.true_positive,
@@ -218,7 +275,13 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
              "false": score.false, "blocked_reported_dead": score.blocked_reported_dead,
              "columns_compared": compared, "freshness_mismatches": column_problems,
              "sitechecks_compared": site_compared, "sitechecks_mismatches": site_problems,
-             "letters_guides_compared": parts_compared, "pages_mismatches": parts_problems},
+             "letters_guides_compared": parts_compared, "pages_mismatches": parts_problems,
+             "integrity": {
+                 area: {"expected": integrity.expected[area], "found": integrity.found[area],
+                        "precision": integrity.precision(area), "recall": integrity.recall(area)}
+                 for area in INTEGRITY_KEYS
+             },
+             "integrity_missed": integrity.missed, "integrity_false": integrity.false},
             ensure_ascii=False, indent=2,
         ),
         encoding="utf-8",
@@ -240,6 +303,12 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         )
         console.print(
             f"信件、办事指南、页面底部与元数据：对比 {parts_compared} 条，与标准答案不一致 {len(parts_problems)} 处",
+            soft_wrap=True,
+        )
+        expected_n, found_n = sum(integrity.expected.values()), sum(integrity.found.values())
+        console.print(
+            f"内容安全（严重表述错误、违法违规内容与暗链、个人信息、密级标志）：应有 {expected_n} 处，"
+            f"检出 {found_n} 处，漏检 {len(integrity.missed)} 处，误报 {len(integrity.false)} 处",
             soft_wrap=True,
         )
     return code

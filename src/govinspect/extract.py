@@ -5,8 +5,9 @@ reports page type (with its reasons), title, publish date (with where it was fou
 with their dates (and the date's source), the page's list blocks, what the page says about
 columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers) and links.
 It also shows the footer marks, the standard meta tags, the letters (with the page's letters
-kind: list, detail or form) and the service guide (elements present and missing). Text checks
-come with a later issue; their keys are present already (empty).
+kind: list, detail or form), the service guide (elements present and missing), and the
+content-integrity facts of the page exactly as an inspection sees them (`text_errors`,
+`illegal`, `privacy`, `secret_marks`; analyze/integrity.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
+from govinspect.analyze.integrity import page_integrity
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.footer import site_code_problem
 from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
@@ -78,9 +80,7 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         "letters": [letter._asdict() for letter in parts.letters.letters] if parts.letters else [],
         "letters_page": _letters_page(parts),
         "guide": _guide(parts),
-        "text_errors": [],
-        "illegal": [],
-        "privacy": [],
+        **_integrity(text, page_url, tree, as_of),
         "links": links,
     }
 
@@ -99,6 +99,28 @@ def _guide(parts: PageParts) -> dict[str, Any] | None:
         return None
     return {"title": g.title, "missing": list(g.missing), "present": list(g.present), "empty": list(g.empty),
             "forms": [{"text": t, "url": u} for t, u in g.forms], "values": dict(g.values)}
+
+
+def _integrity(html: str, page_url: str, tree: LexborHTMLParser, as_of: datetime) -> dict[str, Any]:
+    """The page's serious misstatements, illegal content, unmasked personal numbers and secret
+    marks, as the inspection's per-page analysis finds them (`analyze/integrity.py`)."""
+    facts = page_integrity(html, page_url, tree=tree, as_of=as_of.date())
+    out: dict[str, Any] = {"text_errors": [], "illegal": [], "privacy": [], "secret_marks": []}
+    for hit in facts.hits:
+        if hit.area == "text_errors":
+            out["text_errors"].append({"page": page_url, "found": hit.found, "expected": hit.expected,
+                                       "kind": hit.kind, "context": hit.context})
+        elif hit.area == "illegal":
+            out["illegal"].append({"page": page_url, "kind": hit.kind, "target": hit.target, "evidence": hit.context})
+        elif hit.area == "privacy":
+            out["privacy"].append({"page": page_url, "kind": hit.kind, "masked_value": hit.found,
+                                   "context": hit.context})
+        else:
+            out["secret_marks"].append({"page": page_url, "kind": hit.kind, "mark": hit.found, "level": hit.expected,
+                                        "context": hit.context})
+    if facts.errors:
+        out["integrity_errors"] = list(facts.errors)
+    return out
 
 
 def _columns(facts: PageFacts, page_url: str, html: str) -> dict[str, Any]:

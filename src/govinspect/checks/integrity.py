@@ -91,6 +91,8 @@ def integrity_findings(measures: dict[str, list[dict[str, Any]]], profile: Profi
             by_kind[e["kind"]] = by_kind.get(e["kind"], 0) + 1
         measure = {"count": count, "by_kind": by_kind, "pages": sum(int(e.get("page_count", 1)) for e in entries)}
         points = None if veto else price(settings, measure)
+        if points is not None and settings.get("cap") is not None:
+            points = min(points, float(settings["cap"]))  # as scoring will: the message prints it
         message = render_message(settings, {**measure, "example": _example(area, entries)}, points,
                                  fallback=f"{settings.get('name', indicator_id)}{count}处")
         evidence = [

@@ -50,6 +50,7 @@ def build_province(
     public_port: int | None = None,
     mode: Mode = "live",
     external_port: int = 8182,
+    tampered: bool = False,
 ) -> Province:
     """Build the simulated province deterministically from (seed, n_sites, options).
 
@@ -60,6 +61,8 @@ def build_province(
     public_port: the port absolute URLs carry (None/80: none, the usual --resolve setup).
     mode: "live" (the aiohttp server, every behaviour) or "static" (an nginx-servable copy:
         path-only templates, no server tricks, outside links on 127.0.0.2/127.0.0.3 only).
+    tampered: the homepages of the `tamper` sites load an outside script (the second capture
+        of a tampering test, see sandbox/integrity.py).
     """
     if n_sites < 1:
         raise ValueError("n_sites must be at least 1")
@@ -79,7 +82,7 @@ def build_province(
         options={
             "n_sites": n_sites, "pages_per_site": pages_per_site, "big_site_pages": big_site_pages,
             "as_of": as_of.isoformat(), "slow_timeout_seconds": slow_timeout_seconds,
-            "public_port": public_port, "mode": mode, "external_port": external_port,
+            "public_port": public_port, "mode": mode, "external_port": external_port, "tampered": tampered,
         },
     )
     rng = random.Random(f"{seed}:province")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from govinspect.sandbox.defects import DefectPlan
     from govinspect.sandbox.external import ExternalHost
+    from govinspect.sandbox.integrity import IntegrityPlan
     from govinspect.sandbox.pages import PageSpec
     from govinspect.sandbox.routing import Outcome
     from govinspect.sandbox.templates.base import Family
@@ -283,6 +284,13 @@ class SimSite:
         from govinspect.sandbox.defects import plan_defects
 
         return plan_defects(self)
+
+    @cached_property
+    def integrity(self) -> IntegrityPlan:
+        """The seeded content-integrity problems and traps of this site (sandbox/integrity.py)."""
+        from govinspect.sandbox.integrity import plan_integrity
+
+        return plan_integrity(self)
 
     @property
     def defects(self) -> DefectPlan:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from govinspect.sandbox.defects import home_pictures
 from govinspect.sandbox.external import GOV_PAGES, PROVINCE_DEPTS
+from govinspect.sandbox.integrity import decorate, seeded_for
 from govinspect.sandbox.model import Column, Item, Link, SimSite
 from govinspect.sandbox.sitescenarios import annual_report_links
 from govinspect.sandbox.pagesplan import LETTER_KEYS
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 SECTIONS = (
     "resources", "header", "nav", "breadcrumb", "subnav", "entries", "pagination", "images",
     "attachments", "prev_next", "related", "extras", "actions", "frames", "iframes", "areas", "friends", "footer",
+    "seeded",
 )
 FORM_PATH = "/hdjl/write.html"  # the 我要写信 form (sites with letters columns)
 
@@ -77,6 +79,7 @@ class PageSpec:
     areas: list[Link] = field(default_factory=list)
     friends: list[Link] = field(default_factory=list)
     footer: list[Link] = field(default_factory=list)
+    seeded: list[Link] = field(default_factory=list)  # links of seeded integrity HTML (sandbox/integrity.py)
 
     @property
     def url(self) -> str:
@@ -450,6 +453,16 @@ def spec_for(site: SimSite, path_qs: str) -> PageSpec | None:
 
 
 def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
+    """The page's spec, with the links of its seeded integrity content (sandbox/integrity.py)."""
+    spec = _build_spec(site, path, key)
+    if spec is not None:
+        seeded = seeded_for(spec)
+        if seeded is not None:
+            spec.seeded = list(seeded.links)
+    return spec
+
+
+def _build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
     """Dispatch on the page key produced by the router."""
     kind = key[0]
     if kind == "home":
@@ -484,9 +497,10 @@ def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
     return None
 
 
-def render_path(site: SimSite, path_qs: str) -> str | None:
-    """HTML text of the page at `path_qs` (None when the site serves no page there)."""
+def render_path(site: SimSite, path_qs: str, user_agent: str | None = None) -> str | None:
+    """HTML text of the page at `path_qs` (None when the site serves no page there); a few
+    seeded homepages differ by `user_agent` (cloaking, see sandbox/integrity.py)."""
     spec = spec_for(site, path_qs)
     if spec is None:
         return None
-    return site.family.render(spec)
+    return decorate(spec, site.family.render(spec), user_agent)

@@ -23,7 +23,9 @@ from aiohttp import web
 
 from govinspect.sandbox.external import ExternalHost
 from govinspect.sandbox.files import content_type, file_body, robots_txt
+from govinspect.sandbox.integrity import seeded_file, varies_by_agent
 from govinspect.sandbox.model import Province, Resource, SimSite
+from govinspect.sandbox.pages import render_path
 from govinspect.sandbox.routing import AliasHost, canonical
 from govinspect.sandbox.search import search_answer
 from govinspect.sandbox.templates.special import (
@@ -114,6 +116,10 @@ class SandboxApp:
             return web.Response(status=res.status, body=body.encode(), headers=_multi(headers))
         if res.head_405 and request.method == "HEAD":
             return web.Response(status=405, headers={"Allow": "GET, POST"})
+        if isinstance(target, SimSite) and res.key[:1] == ("home",) and varies_by_agent(target):
+            # Cloaked (or harmlessly varying) homepages: rendered per request, never cached.
+            entry = self._site_body(target, path_qs, res, request.headers.get("User-Agent"))
+            return self._send(request, entry, res)
         entry = self._body(hostname, path_qs, target, res)
         return self._send(request, entry, res)
 
@@ -149,11 +155,11 @@ class SandboxApp:
             return _Body(200, content_type(ext), file_body(ext, path_qs))
         return _Body(404, "text/html", b"<html><body><h1>404 Not Found</h1></body></html>")
 
-    def _site_body(self, site: SimSite, path_qs: str, res: Resource) -> _Body:
+    def _site_body(self, site: SimSite, path_qs: str, res: Resource, user_agent: str | None = None) -> _Body:
         fam = site.family
         html_ct = "text/html" + (f"; charset={site.header_charset}" if site.header_charset else "")
         if res.kind == "page":
-            text = site.render(path_qs)
+            text = render_path(site, path_qs, user_agent)
             if text is not None:
                 return _Body(200, html_ct, _encode(site, text))
             res = Resource("not_found", status=200 if "soft_404" in site.roles else 404)
@@ -161,7 +167,7 @@ class SandboxApp:
             if res.key[0] == "robots":
                 return _Body(200, "text/plain", robots_txt(site.robots_disallow()))
             ext = res.key[1]
-            return _Body(200, content_type(ext), file_body(ext, path_qs))
+            return _Body(200, content_type(ext), seeded_file(site, path_qs) or file_body(ext, path_qs))
         if res.status == 200:  # soft 404: the same 页面不存在 page for every unknown URL
             return _Body(200, html_ct, _encode(site, soft_404_page()))
         return _Body(404, html_ct, _encode(site, fam.render_not_found(site)))

@@ -13,6 +13,7 @@ from collections import Counter, deque
 from typing import Any
 
 from govinspect.sandbox.files import DOC_EXTS, IMAGE_EXTS
+from govinspect.sandbox.integrity import integrity_truth
 from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
 from govinspect.sandbox.sitescenarios import sitecheck_truth
@@ -106,6 +107,8 @@ def site_truth(site: SimSite) -> dict[str, Any]:
         "columns": column_truth(site),
         "pages_scenario": site.pages_scenario,
         "page_parts": pages_truth(site),
+        "integrity_scenarios": list(site.integrity.scenarios),
+        **integrity_truth(site),
     })
     if prov.mode == "live":
         info["sitechecks"] = sitecheck_truth(site)
