@@ -94,7 +94,7 @@ def test_privacy_deduction_is_one_point_per_number_capped_at_five(province):
     uncapped = with_settings(profile, "deduct.publish.privacy", cap=None, per_item=0.5)
     assert by_indicator(integrity_findings(measures(merged), uncapped))["deduct.publish.privacy"].points == 3.0
     secret = found["veto.security.state_secret"]
-    assert secret.message == "发布的信息中含有密级标志1处（如“秘密★1年”），存在泄密隐患，单项否决"
+    assert secret.message == "发布的信息中存在涉密标识1处（如“秘密★1年”），疑似泄露国家秘密，单项否决"
 
 
 def test_threshold_and_kinds_come_from_the_profile(province):
