@@ -42,6 +42,7 @@ class Manifest:
     all_portals: bool = False
     created: str = ""
     group_by: str = "region"
+    registry_count: int = 0  # rows in the registry the sample was drawn from
     # The campaign's site keys, in registry order (file names under sites/).
     selected: list[str] = field(default_factory=list)
     format: int = FORMAT

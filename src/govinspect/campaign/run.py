@@ -99,6 +99,7 @@ def plan_campaign(
         sites_file=str(sites_file), sites_sha256=file_sha256(sites_file), as_of=as_of, profile=profile,
         sample=str(sample), seed=seed, all_portals=all_portals,
         created=datetime.now().astimezone().isoformat(timespec="seconds"), selected=keys,
+        registry_count=len(specs),
     )
     old = read_manifest(directory) if directory.exists() else None
     if old is not None:
