@@ -9,10 +9,12 @@ from typing import Any
 from govinspect.campaign.aggregate import CampaignSummary, compare, summarise
 from govinspect.campaign.manifest import CampaignError
 from govinspect.campaign.run import load_campaign
+from govinspect.models import RunResult
 from govinspect.report.bulletin import build_bulletin, write_bulletin
 from govinspect.report.bulletin.text import problem_types
+from govinspect.report.results import site_to_json
 
-__all__ = ["campaign_summary", "report_campaign"]
+__all__ = ["campaign_summary", "report_campaign", "report_run"]
 
 
 def campaign_summary(directory: Path, template: dict[str, Any], *, group_by: str = "region") -> CampaignSummary:
@@ -38,3 +40,10 @@ def report_campaign(
         compare(summary, campaign_summary(previous, template, group_by=group_by))
     bulletin = build_bulletin(summary, template, date=date)
     return summary, write_bulletin(bulletin, out_dir or directory)
+
+
+def report_run(run: RunResult, out_dir: Path, template: dict[str, Any], *, date: dt.date) -> list[Path]:
+    """The 通报 of a plain inspection run (every site inspected: a campaign of all sites)."""
+    sites = [site_to_json(s) for s in run.sites]
+    summary = summarise(sites, problem_types(template), as_of=run.as_of, profile=run.profile)
+    return write_bulletin(build_bulletin(summary, template, date=date), out_dir)
