@@ -124,7 +124,7 @@ def main() -> None:
             pdf = docx_to_pdf(paths[0], work / "pdf")
             from pypdf import PdfReader
 
-            render = f" | {time.perf_counter() - t0:.1f} s ({len(PdfReader(str(pdf)).pages)} pages)"
+            render = f" {time.perf_counter() - t0:.1f} s ({len(PdfReader(str(pdf)).pages)} pages) |"
         sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size // 1024} KB" for p in paths)
         print("| sites | pages | errors | inspect (s) | sites/min | pages/s | peak RSS (MiB) | 通报 (s) | files |"
               + (" DOCX→PDF |" if args.render else ""))
