@@ -50,6 +50,7 @@ def score_against_truth(run: RunResult, truth: dict[str, Any]) -> TruthScore:
     """Compare dead links by (site, scope, target), the identity the counting rules use."""
     expected: set[tuple[str, str, str]] = set()
     not_dead: set[tuple[str, str]] = set()
+    host_by_url = {s.get("registered_url", s["url"]): s["host"] for s in truth["sites"]}
     for site in truth["sites"]:
         host = site["host"]
         # A target the homepage carries counts under home only (see docs/results.md).
@@ -61,7 +62,7 @@ def score_against_truth(run: RunResult, truth: dict[str, Any]) -> TruthScore:
             not_dead.add((host, d["target"]))
     found: set[tuple[str, str, str]] = set()
     for s in run.sites:
-        host = s.spec.url.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
+        host = host_by_url.get(s.spec.url) or s.spec.url.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
         for d in s.dead_links:
             found.add((host, d.scope, d.target))
     tp = expected & found
@@ -83,7 +84,7 @@ def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int,
     truth: every column found, none extra, each field equal (one line per difference)."""
     from govinspect.analyze.sitecolumns import column_key
 
-    by_url = {s["url"]: s for s in truth["sites"]}
+    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
     problems: list[str] = []
     compared = 0
     for site in run.sites:
@@ -112,30 +113,74 @@ def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int,
     return compared, problems
 
 
+_SITECHECK_FIELDS = {
+    "domain": ("suffix_ok", "portal_pattern_ok", "under_portal", "moved"),
+    "https": ("status", "reason"),
+    "ipv6": ("status",),
+    "search": ("status",),
+    "annual_report": ("status", "due_year"),
+}
+
+
+def sitechecks_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
+    """(facts compared, mismatches) of the domain, HTTPS, IPv6, search and annual-report facts
+    against the truth (one line per difference)."""
+    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    problems: list[str] = []
+    compared = 0
+    for site in run.sites:
+        expected = (by_url.get(site.spec.url) or {}).get("sitechecks")
+        if expected is None:
+            problems.append(f"{site.spec.url}: no truth")
+            continue
+        for name, fields in _SITECHECK_FIELDS.items():
+            got = getattr(site, name) or {}
+            for fld in fields:
+                compared += 1
+                if got.get(fld) != expected[name][fld]:
+                    problems.append(f"{site.spec.url} {name}.{fld}: {got.get(fld)!r} != {expected[name][fld]!r}")
+    return compared, problems
+
+
 def province_specs(province: Any) -> list[SiteSpec]:
-    """The province's sites as registry entries."""
+    """The province's sites as registry entries (a moved site under its old address)."""
     return [
         SiteSpec(
-            url=s.home_url, site_code=s.site_code, name=s.name, organiser=s.organiser,
+            url=s.registered_url, site_code=s.site_code, name=s.name, organiser=s.organiser,
             region=s.region, portal=s.portal, aliases=tuple(s.aliases),
         )
         for s in province.sites
     ]
 
 
-def demo_options(province: Any, port: int, out_dir: Path | None) -> InspectOptions:
-    """Offline options resolving every simulated host to the loopback server."""
+def demo_options(province: Any, port: int, out_dir: Path | None, server: Any = None) -> InspectOptions:
+    """Offline options resolving every simulated host to the loopback server.
+
+    With the server's handle (`sandbox.server.ServerHandle`) the sites' HTTPS and IPv6
+    scenarios are mapped too: port 443 of an HTTPS site to the TLS listener (others to a port
+    that refuses), IPv6 sites to `[::1]`, and the province's CA is trusted.
+    """
     from govinspect.sandbox.truth import hosts
 
     public = province.public_port or 80
     resolve = {(h, public): ("127.0.0.1", port) for h in hosts(province)}
+    resolve_v6: dict[tuple[str, int], tuple[str, int]] = {}
+    ca_pem = None
+    if server is not None and getattr(server, "tls_port", None):
+        ca_pem = server.ca_pem
+        for s in province.sites:
+            tls_port = server.tls_port if s.https != "none" else server.closed_port
+            for h in (s.host, *s.aliases, *s.old_hosts):
+                resolve[(h, 443)] = ("127.0.0.1", tls_port)
+            if s.ipv6 and server.v6_port:
+                resolve_v6[(s.host, public)] = ("::1", server.v6_port)
     as_of = dt.datetime.combine(province.as_of, dt.time(0, 0), ZoneInfo("Asia/Shanghai"))
     return InspectOptions(
         as_of=as_of,
         now=as_of,  # the simulated province's "today" is T: later dates there are forged
         out_dir=out_dir,
         fetch=FetchConfig(
-            timeout=15.0, resolve=resolve, offline=True,
+            timeout=15.0, resolve=resolve, offline=True, resolve_v6=resolve_v6, ca_pem=ca_pem,
             user_agent=DEFAULT_USER_AGENT.format(version=__version__),
         ),
         # Our own server on loopback: no need for the gentle defaults real sites get.
@@ -162,17 +207,20 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         )
     with run_in_thread(province) as server:
         specs = province_specs(province)
-        code, run = execute(specs, demo_options(province, server.port, out_dir), out_dir, json_out=json_out, quiet=quiet)
+        options = demo_options(province, server.port, out_dir, server=server.handle)
+        code, run = execute(specs, options, out_dir, json_out=json_out, quiet=quiet)
     bulletin = _write_bulletin(run, out_dir, province.as_of)
     expected = truth(province)
     score = score_against_truth(run, expected)
     compared, column_problems = freshness_against_truth(run, expected)
+    site_compared, site_problems = sitechecks_against_truth(run, expected)
     (out_dir / "truth-check.json").write_text(
         json.dumps(
             {"expected": score.expected, "found": score.found, "true_positive": score.true_positive,
              "precision": score.precision, "recall": score.recall, "missed": score.missed,
              "false": score.false, "blocked_reported_dead": score.blocked_reported_dead,
-             "columns_compared": compared, "freshness_mismatches": column_problems},
+             "columns_compared": compared, "freshness_mismatches": column_problems,
+             "sitechecks_compared": site_compared, "sitechecks_mismatches": site_problems},
             ensure_ascii=False, indent=2,
         ),
         encoding="utf-8",
@@ -186,6 +234,10 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         )
         console.print(
             f"栏目与首页更新：对比栏目 {compared} 个，与标准答案不一致 {len(column_problems)} 处",
+            soft_wrap=True,
+        )
+        console.print(
+            f"域名、HTTPS、IPv6、站内搜索、年度报表：对比 {site_compared} 项，与标准答案不一致 {len(site_problems)} 处",
             soft_wrap=True,
         )
         console.print(f"通报已写入 {', '.join(str(p) for p in bulletin)}", soft_wrap=True)

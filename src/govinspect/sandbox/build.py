@@ -24,6 +24,7 @@ from govinspect.sandbox.model import (
     Province,
     SimSite,
 )
+from govinspect.sandbox.sitescenarios import apply_scenario
 from govinspect.sandbox.templates import EXPORTABLE, family
 from govinspect.sandbox.templates.base import Family
 
@@ -194,6 +195,8 @@ def _site(
         dept_short=dept.short if dept else "",
     )
     site.freshness = scenario
+    if prov.mode == "live":
+        apply_scenario(site, area.pinyin, dept.prefix if dept else None)
     _allocate(rng, site, pages_per_site, big_pages)
     plan_freshness(site)
     return site

@@ -181,6 +181,13 @@ class SimSite:
     area_short: str = ""  # 青山 / 云溪
     towns: tuple[str, ...] = ()
     dept_short: str = ""
+    # Site-level scenarios (sandbox/sitescenarios.py): HTTPS certificate, IPv6, site search,
+    # annual-report link, and old hosts that forward here (the registry still names the first).
+    https: str = "none"  # valid | expired | wrong_host | self_signed | none
+    ipv6: bool = False
+    search: str = "works"  # works | error_500 | empty_index | none (no search form at all)
+    annual_report: str = "missing"  # current | current_title | current_short | old_year | missing
+    old_hosts: tuple[str, ...] = ()
 
     # -- identity -----------------------------------------------------------------------
 
@@ -198,6 +205,13 @@ class SimSite:
     def home_url(self) -> str:
         """The site URL (the homepage): link scope `home` means links on exactly this page."""
         return self.origin + "/"
+
+    @property
+    def registered_url(self) -> str:
+        """The homepage address the registry (sites file) gives: an old host when it moved."""
+        if self.old_hosts:
+            return f"http://{self.old_hosts[0]}{self.province.port_suffix}/"
+        return self.home_url
 
     def url(self, path: str) -> str:
         """Absolute URL of a path on this site."""
@@ -312,6 +326,7 @@ class SimSite:
             "host": self.host,
             "aliases": list(self.aliases),
             "url": self.home_url,
+            "registered_url": self.registered_url,
             "name": self.name,
             "site_code": self.site_code,
             "organiser": self.organiser,
@@ -354,7 +369,7 @@ class Province:
         idx: dict[str, Any] = {}
         for site in self.sites:
             idx[site.host] = site
-            for alias in site.aliases:
+            for alias in (*site.aliases, *site.old_hosts):
                 idx[alias] = AliasHost(alias, site)
         for ext in self.external_hosts.values():
             idx[ext.hostname] = ext

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from govinspect.sandbox.defects import home_pictures
 from govinspect.sandbox.external import GOV_PAGES, PROVINCE_DEPTS
 from govinspect.sandbox.model import Column, Item, Link, SimSite
+from govinspect.sandbox.sitescenarios import annual_report_links
 from govinspect.sandbox.urls import join
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def home_spec(site: SimSite, path: str) -> PageSpec:
         spec.iframes = [Link(site.url("/include/scroll_notice.htm"), "滚动公告", tag="iframe")]
     if "area" in fam.features:
         spec.areas = [Link(_column_link(site, c).url, c.name, tag="area") for c in site.top_columns[:3]]
-    spec.extras = list(site.plan.injections.get(("home",), ()))
+    spec.extras = list(site.plan.injections.get(("home",), ())) + annual_report_links(site)
     return spec
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from govinspect.sandbox.model import Resource, SimSite
+from govinspect.sandbox.sitescenarios import annual_report_links
 from govinspect.sandbox.urls import join, split_path
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ def build_index(site: SimSite) -> dict[str, Resource]:
     for path in fam.assets.values():
         idx[path] = Resource("file", ("asset", path.rsplit(".", 1)[-1]))
     idx["/favicon.ico"] = Resource("file", ("asset", "ico"))
+    for link in annual_report_links(site):
+        idx[link.url[len(site.origin):]] = Resource("file", ("attachment", "pdf"), head_405=head405)
     idx["/robots.txt"] = Resource("file", ("robots",))
     for path, (status, location) in plan.redirects.items():
         idx[path] = Resource("redirect", status=status, location=location)

@@ -12,6 +12,7 @@ import contextlib
 import gzip
 import ipaddress
 import re
+import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from govinspect.sandbox.external import ExternalHost
 from govinspect.sandbox.files import content_type, file_body, robots_txt
 from govinspect.sandbox.model import Province, Resource, SimSite
 from govinspect.sandbox.routing import AliasHost, canonical
+from govinspect.sandbox.search import search_answer
 from govinspect.sandbox.templates.special import (
     TOO_MANY,
     UNKNOWN_HOST,
@@ -86,6 +88,11 @@ class SandboxApp:
     async def _answer(self, request: web.Request, hostname: str, target: Any) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, headers={"Allow": "GET, HEAD"})
+        if isinstance(target, SimSite):
+            found = search_answer(target, request.path, request.rel_url.raw_query_string)
+            if found is not None:
+                charset = target.encoding if target.encoding != "gbk" else "gb2312"
+                return web.Response(status=found[0], body=found[1], content_type="text/html", charset=charset)
         path_qs = canonical(request.raw_path)
         res: Resource = target.lookup(path_qs)
         if res.behaviour == "slow":
@@ -226,12 +233,22 @@ def make_app(province: Province) -> web.Application:
 
 @dataclass
 class ServerHandle:
-    """A running server: its port, and how to stop it."""
+    """A running server: its port, and how to stop it.
+
+    A live province also listens for HTTPS (one port, certificates by SNI, `ca_pem` the CA
+    to trust) and on ::1 for the IPv6 check; `closed_port` is bound but never listens, so a
+    connection to it is refused (the sites without HTTPS).
+    """
 
     runner: web.AppRunner
     host: str
     port: int
     app: web.Application
+    tls_port: int | None = None
+    v6_port: int | None = None
+    closed_port: int | None = None
+    ca_pem: str | None = None
+    closed_socket: socket.socket | None = None
 
     @property
     def handler(self) -> SandboxApp:
@@ -239,8 +256,10 @@ class ServerHandle:
         return self.app[HANDLER_KEY]
 
     async def close(self) -> None:
-        """Stop listening and release the port."""
+        """Stop listening and release the ports."""
         await self.runner.cleanup()
+        if self.closed_socket is not None:
+            self.closed_socket.close()
 
 
 async def start_server(province: Province, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
@@ -252,7 +271,31 @@ async def start_server(province: Province, host: str = "127.0.0.1", port: int = 
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
     bound = runner.addresses[0][1]
-    return ServerHandle(runner, host, bound, app)
+    handle = ServerHandle(runner, host, bound, app)
+    if province.mode == "live":
+        await _start_extras(handle, province, host)
+    return handle
+
+
+async def _start_extras(handle: ServerHandle, province: Province, host: str) -> None:
+    """The HTTPS listener, the IPv6 listener (when ::1 exists) and the refusing port."""
+    from govinspect.sandbox.tls import build_tls
+
+    tls = build_tls(province)
+    handle.ca_pem = tls.ca_pem
+    secure = web.TCPSite(handle.runner, host, 0, ssl_context=tls.server_context(), backlog=1024, reuse_address=True)
+    await secure.start()
+    handle.tls_port = secure._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        v6 = web.TCPSite(handle.runner, "::1", 0, backlog=256, reuse_address=True)
+        await v6.start()
+        handle.v6_port = v6._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    except OSError:
+        handle.v6_port = None  # no IPv6 on this machine: the IPv6 scenarios cannot be served
+    closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    closed.bind((host, 0))  # bound, never listening: connections are refused
+    handle.closed_socket = closed
+    handle.closed_port = closed.getsockname()[1]
 
 
 class ThreadedServer:
