@@ -1,4 +1,4 @@
-"""The `govinspect` command: inspect, demo, extract, sandbox, serve, admin.
+"""The `govinspect` command: inspect, demo, extract, sandbox, campaign, serve, admin.
 
 Exit status (the contract): 0 when every site was inspected (whatever the verdicts), 1 when
 some site could not be inspected at all, 2 for unusable arguments (with a one-line reason).
@@ -283,6 +283,15 @@ def _mount_sandbox() -> None:
 
 
 _mount_sandbox()
+
+
+def _mount_campaign() -> None:
+    from govinspect.campaign.cli import app as campaign_app
+
+    app.add_typer(campaign_app, name="campaign", help="抽查批次：抽样检查、断点续查、生成通报")
+
+
+_mount_campaign()
 
 
 def _mount_platform() -> None:

@@ -3,7 +3,8 @@
 The province is served from memory on a free 127.0.0.1 port; every simulated host is given to
 the engine as a `--resolve` entry and the run is `--offline`, so not one packet leaves the
 machine. After the usual outputs, the dead links found are compared with the province's
-ground truth, so a person can see at once that the numbers are right.
+ground truth, so a person can see at once that the numbers are right; the province's 通报
+(bulletin.docx/.xlsx/.html) is written beside the other outputs.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def score_against_truth(run: RunResult, truth: dict[str, Any]) -> TruthScore:
         blocked_reported_dead=sorted(f for f in found if (f[0], f[2]) in not_dead),
     )
 
+
+DEMO_ISSUER = "模拟省人民政府办公厅"
 
 _COLUMN_FIELDS = ("name", "category", "first_level", "latest", "items", "state")
 _HOMEPAGE_FIELDS = ("latest", "items_in_2_weeks", "navigation_only")
@@ -262,6 +265,7 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
         specs = province_specs(province)
         options = demo_options(province, server.port, out_dir, server=server.handle)
         code, run = execute(specs, options, out_dir, json_out=json_out, quiet=quiet)
+    bulletin = _write_bulletin(run, out_dir, province.as_of)
     expected = truth(province)
     score = score_against_truth(run, expected)
     compared, column_problems = freshness_against_truth(run, expected)
@@ -311,7 +315,18 @@ def run_demo(*, out: Path | None, n_sites: int, seed: int, json_out: str | None,
             f"检出 {found_n} 处，漏检 {len(integrity.missed)} 处，误报 {len(integrity.false)} 处",
             soft_wrap=True,
         )
+        console.print(f"通报已写入 {', '.join(str(p) for p in bulletin)}", soft_wrap=True)
     return code
+
+
+def _write_bulletin(run: RunResult, out_dir: Path, day: dt.date) -> list[Path]:
+    """The province's 通报 (bulletin.docx/.xlsx/.html), dated T so the demo's output is reproducible."""
+    from govinspect.campaign.report import report_run
+    from govinspect.report.bulletin.text import load_template
+
+    template = load_template()
+    template["issuer"] = DEMO_ISSUER
+    return report_run(run, out_dir, template, date=day)
 
 
 _FOOTER_FIELDS = ("site_code", "icp", "psb", "conac", "zhaocuo", "zhaocuo_site_code", "organiser", "contact", "sitemap")

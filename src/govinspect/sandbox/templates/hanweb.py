@@ -129,7 +129,8 @@ class HanwebFamily(Family):
         """Items as table rows: title cell and date cell ([06-12] or 2024-06-12)."""
         out = []
         for lk in links:
-            date = f"[{lk.date:%m-%d}]" if short else f"{lk.date:%Y-%m-%d}"
+            # An undated item keeps an empty date cell, as the other templates render it.
+            date = "" if lk.date is None else f"[{lk.date:%m-%d}]" if short else f"{lk.date:%Y-%m-%d}"
             out.append(f'<tr><td>{ctx.a(lk, attrs=BLANK)}</td><td class="lm_date">{date}</td></tr>')
         return "".join(out)
 
