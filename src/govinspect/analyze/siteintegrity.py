@@ -38,6 +38,7 @@ class SiteIntegrity:
         self.errors: list[str] = []
         self.home_fingerprint: dict[str, Any] | None = None
         self.home_seen_at: str | None = None
+        self.cloaking_checked = False  # the homepage was fetched as a browser and as Baiduspider
 
     def add(self, url: str, facts: PageIntegrity, *, is_home: bool, fetched_at: str) -> None:
         """Merge one page's facts."""

@@ -12,17 +12,18 @@ from typing import Any
 
 from govinspect.models import Evidence, Finding
 from govinspect.profiles.loader import Profile
-from govinspect.report.labels import format_points
+from govinspect.scoring.rules import price, render_message
 
 EVIDENCE_LIMIT = 50
 
-# indicator id → (the results.json list it reads, default kinds counted)
+# indicator id → (the results.json list it reads, the kinds it counts unless the profile's
+# `count_kinds` says otherwise)
 _INDICATORS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("veto.security.serious_misstatement", "text_errors", ("leader_name", "formulation")),
     ("veto.security.illegal_content", "illegal", ("hidden_link", "spam_content", "injected_title")),
     ("veto.security.incident_unhandled", "illegal", ("cloaking", "tampered")),
     ("veto.security.state_secret", "secret_marks", ("classified",)),
-    ("deduct.security.privacy", "privacy", ("id_number", "mobile", "bank_card")),
+    ("deduct.publish.privacy", "privacy", ("id_number", "mobile", "bank_card")),
 )
 
 _KIND_LABELS = {
@@ -79,33 +80,27 @@ def integrity_findings(measures: dict[str, list[dict[str, Any]]], profile: Profi
         settings = profile.indicator(indicator_id)
         if settings is None:
             continue
-        kinds = tuple(settings.get("kinds") or default_kinds)
+        kinds = tuple(settings.get("count_kinds") or default_kinds)
         entries = [e for e in measures.get(area) or [] if e["kind"] in kinds]
         count = len(entries)
-        if count == 0 or count < int(settings.get("threshold", 1)):
+        if count == 0 or count < int(settings.get("threshold") or 1):
             continue
-        veto = bool(settings.get("veto"))
-        points = 0.0
-        if not veto:
-            points = round(count * float(settings.get("per_item", 0)), 2)
-            if settings.get("cap") is not None:
-                points = min(points, float(settings["cap"]))
-        message = str(settings.get("message", "{count}")).format(
-            count=count, points=format_points(points), example=_example(area, entries)
-        )
+        veto = settings.get("kind") == "veto" or bool(settings.get("veto"))
+        by_kind: dict[str, int] = {}
+        for e in entries:
+            by_kind[e["kind"]] = by_kind.get(e["kind"], 0) + 1
+        measure = {"count": count, "by_kind": by_kind, "pages": sum(int(e.get("page_count", 1)) for e in entries)}
+        points = None if veto else price(settings, measure)
+        if points is not None and settings.get("cap") is not None:
+            points = min(points, float(settings["cap"]))  # as scoring will: the message prints it
+        message = render_message(settings, {**measure, "example": _example(area, entries)}, points,
+                                 fallback=f"{settings.get('name', indicator_id)}{count}处")
         evidence = [
             Evidence(url=e["page"], detail=_detail(area, e), seen_at=e.get("seen_at"))
             for e in entries[:EVIDENCE_LIMIT]
         ]
-        by_kind: dict[str, int] = {}
-        for e in entries:
-            by_kind[e["kind"]] = by_kind.get(e["kind"], 0) + 1
         findings.append(
-            Finding(
-                indicator=indicator_id, veto=veto, points=points,
-                measure={"count": count, "by_kind": by_kind,
-                         "pages": sum(int(e.get("page_count", 1)) for e in entries)},
-                message=message, evidence=evidence,
-            )
+            Finding(indicator=indicator_id, veto=veto, points=points or 0.0, measure=measure,
+                    message=message, evidence=evidence)
         )
     return findings

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from govinspect.models import DeadLink, Evidence, Finding
 from govinspect.profiles.loader import Profile
-from govinspect.report.labels import dead_reason_label, format_points
+from govinspect.report.labels import dead_reason_label
+from govinspect.scoring.rules import price, render_message
 
 EVIDENCE_LIMIT = 50  # a finding shows this many examples; results.json keeps them all
 
@@ -23,11 +24,13 @@ def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]
         if not links or settings is None:
             continue
         count = len(links)
-        points = round(count * float(settings.get("per_item", 0)), 2)
+        priced = price(settings, {"count": count})
+        points = priced or 0.0
         cap = settings.get("cap")
         if cap is not None:
             points = min(points, float(cap))
-        message = str(settings.get("message", "{count}")).format(count=count, points=format_points(points))
+        message = render_message(settings, {"count": count}, points if priced is not None else None,
+                                 fallback=f"{count}")
         evidence = [
             Evidence(
                 url=d.source,

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from govinspect.analyze.integrity import PageIntegrity
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.crawl.pageanalysis import (
     SCRIPT_PAGER_TAG,
     PageAnalysis,
@@ -181,10 +182,12 @@ class SiteCrawler:
         on_progress: Callable[[int], None] | None = None,
         on_facts: Callable[[str, PageFacts, bool, int, str], None] | None = None,
         on_integrity: Callable[[str, PageIntegrity, bool, str], None] | None = None,
+        on_parts: Callable[[str, PageParts, bool, int, str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.on_facts = on_facts  # (final URL, facts, is homepage, depth, fetched at)
         self.on_integrity = on_integrity  # (final URL, integrity facts, is homepage, fetched at)
+        self.on_parts = on_parts  # (final URL, parts, is homepage, depth, fetched at)
         self.spec = spec
         self.capture = capture
         self.on_page = on_page
@@ -449,6 +452,8 @@ class SiteCrawler:
             self.on_facts(final, analysis.facts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
         if self.on_integrity is not None and analysis.integrity is not None:
             self.on_integrity(final, analysis.integrity, uid in self.home_ids, _now_iso(result.started_at or None))
+        if self.on_parts is not None and analysis.parts is not None:
+            self.on_parts(final, analysis.parts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
         if self.on_page is not None and html is not None:
             self.on_page(
                 PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,

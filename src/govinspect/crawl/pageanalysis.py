@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from govinspect.analyze.integrity import PageIntegrity, page_integrity
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.pagefacts import PageFacts, page_facts, script_pages
+from govinspect.analyze.pageparts import PageParts, page_parts
 from govinspect.crawl.urls import join_url
 from govinspect.crawl.verdicts import looks_like_not_found
 from govinspect.net.decoding import decode_body
@@ -45,6 +46,8 @@ class PageAnalysis(NamedTuple):
     # The content-integrity facts (misstatements, illegal content, privacy, secret marks),
     # asked for together with the freshness facts.
     integrity: PageIntegrity | None = None
+    # Footer, meta tags, letters, guide, channel and service entries (with `as_of`).
+    parts: PageParts | None = None
 
     @classmethod
     def failed(cls, error: str) -> "PageAnalysis":
@@ -111,7 +114,17 @@ def analyse_text(
         except Exception as exc:  # the links are still good; the freshness facts are lost
             error = f"facts: {type(exc).__name__}: {exc}"[:200]
         integrity = page_integrity(text, page_url, tree=tree, as_of=as_of, is_home=is_home, site_hosts=site_hosts)
-    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found, error, facts, integrity)
+    parts = None
+    if as_of is not None and not_found is None:
+        try:
+            context = " ".join([*(n for n, _ in facts.breadcrumb[1:]), facts.column_name or ""]) if facts else ""
+            parts = page_parts(
+                text, page_url, tree=tree, kind=facts.kind if facts else "other", as_of=as_of,
+                urls=urls, texts=texts, context=context,
+            )
+        except Exception as exc:  # the links and freshness facts stand without the parts
+            error = error or f"parts: {type(exc).__name__}: {exc}"[:200]
+    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found, error, facts, integrity, parts)
 
 
 # Only pages with this few links are searched for script redirects: a full page's scripts
@@ -141,18 +154,18 @@ def pack(analysis: PageAnalysis) -> tuple[object, ...]:
     return (
         analysis.encoding, analysis.title, len(analysis.urls), "\n".join(analysis.urls),
         "\n".join(analysis.tags), "\n".join(analysis.texts), bytes(analysis.hidden),
-        analysis.not_found_text, analysis.error, analysis.facts, analysis.integrity,
+        analysis.not_found_text, analysis.error, analysis.facts, analysis.integrity, analysis.parts,
     )
 
 
 def unpack(wire: tuple[object, ...]) -> PageAnalysis:
     """Inverse of `pack`."""
-    encoding, title, n, urls, tags, texts, hidden, not_found, error, facts, integrity = wire
+    encoding, title, n, urls, tags, texts, hidden, not_found, error, facts, integrity, parts = wire
     if not n:
-        return PageAnalysis(encoding, title, [], [], [], [], not_found, error, facts, integrity)  # type: ignore[arg-type]
+        return PageAnalysis(encoding, title, [], [], [], [], not_found, error, facts, integrity, parts)  # type: ignore[arg-type]
     return PageAnalysis(
         encoding, title, urls.split("\n"), tags.split("\n"), texts.split("\n"),  # type: ignore[union-attr, arg-type]
-        [bool(b) for b in hidden], not_found, error, facts, integrity,  # type: ignore[union-attr, arg-type]
+        [bool(b) for b in hidden], not_found, error, facts, integrity, parts,  # type: ignore[union-attr, arg-type]
     )
 
 
