@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+import ahocorasick_rs
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -74,6 +75,12 @@ def letter_rules() -> dict[str, Any]:
         for w in conf["status"][status]:
             exact.setdefault(w, status)
     conf["_status_exact"] = exact
+    # Run on every page and every link text: the HTML test as one automaton pass, the
+    # link-text test memoised (menus repeat the same texts on every page).
+    words = tuple(dict.fromkeys([*conf["page_words"], *conf["write_words"]]))
+    conf["_page_any_empty"] = "" in words
+    conf["_page_ac"] = ahocorasick_rs.AhoCorasick([w for w in words if w]) if any(words) else None
+    conf["_channel_memo"] = {}
     return conf
 
 
@@ -95,9 +102,10 @@ def normalize_status(text: str) -> str | None:
 def looks_like_letters(html: str) -> bool:
     """Cheap test: does the page name letter fields, write entries or a text-area form?"""
     conf = letter_rules()
-    return "<textarea" in html or "<TEXTAREA" in html or any(w in html for w in conf["page_words"]) or any(
-        w in html for w in conf["write_words"]
-    )
+    if "<textarea" in html or "<TEXTAREA" in html or conf["_page_any_empty"]:
+        return True
+    automaton = conf["_page_ac"]
+    return automaton is not None and bool(automaton.find_matches_as_indexes(html))
 
 
 def _text(node: LexborNode) -> str:
@@ -111,8 +119,15 @@ def _iso(d: date | None) -> str | None:
 def _is_channel_text(text: str) -> tuple[bool, bool]:
     """(names a consultation channel, names an excluded channel)."""
     conf = letter_rules()
-    excluded = any(w in text for w in conf["not_channel_words"])
-    return any(w in text for w in conf["channel_words"]) and not excluded, excluded
+    memo = conf["_channel_memo"]
+    known = memo.get(text)
+    if known is None:
+        excluded = any(w in text for w in conf["not_channel_words"])
+        known = (any(w in text for w in conf["channel_words"]) and not excluded, excluded)
+        if len(memo) >= 8192:
+            memo.clear()
+        memo[text] = known
+    return known
 
 
 def channel_links(urls: list[str], texts: list[str], *, limit: int = 10) -> tuple[tuple[str, str], ...]:

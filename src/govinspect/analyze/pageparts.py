@@ -36,16 +36,33 @@ class PageParts(NamedTuple):
 def service_links(urls: list[str], texts: list[str], *, limit: int = MAX_ENTRIES) -> tuple[tuple[str, str], ...]:
     """Links into 办事服务: by their text (政务服务, 办事指南 …) or a service platform's host."""
     conf = guide_rules()
+    # Memoised per text and per host: a site's menus repeat them on every page.
+    memo: dict[tuple[str, str], bool] = conf.setdefault("_service_memo", {})
     out: list[tuple[str, str]] = []
     for url, text in zip(urls, texts, strict=False):
         host = url.split("://", 1)[-1].split("/", 1)[0].lower()
-        if (text and len(text) <= 20 and any(w in text for w in conf["service_words"])) or any(
-            h in host for h in conf["service_hosts"]
-        ):
+        named = False
+        if text and len(text) <= 20:
+            named = memo.get(("t", text))  # type: ignore[assignment]
+            if named is None:
+                named = any(w in text for w in conf["service_words"])
+                _remember(memo, ("t", text), named)
+        if not named:
+            named = memo.get(("h", host))  # type: ignore[assignment]
+            if named is None:
+                named = any(h in host for h in conf["service_hosts"])
+                _remember(memo, ("h", host), named)
+        if named:
             out.append((text, url))
             if len(out) >= limit:
                 break
     return tuple(out)
+
+
+def _remember(memo: dict[tuple[str, str], bool], key: tuple[str, str], value: bool) -> None:
+    if len(memo) >= 8192:
+        memo.clear()
+    memo[key] = value
 
 
 def page_parts(
