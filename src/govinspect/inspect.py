@@ -22,12 +22,14 @@ from typing import Any
 from govinspect import __version__
 from govinspect.analyze.pagefacts import PageFacts
 from govinspect.analyze.sitecolumns import SiteColumns
+from govinspect.checks.availability import availability_findings, coverage_rule
 from govinspect.checks.freshness import freshness_counts, freshness_findings
 from govinspect.checks.links import link_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
 from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
+from govinspect.monitor.window import AvailabilityReader
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile
@@ -52,6 +54,9 @@ class InspectOptions:
     # The inspection's own clock (default: the real time). An item dated after both T and
     # this is a forged date; the simulated province sets it to its own "today".
     now: datetime | None = None
+    # The availability monitor's probe store (`govinspect monitor`): fills `availability` and
+    # the 站点无法访问 veto / 首页可用性 deduction. None: availability stays null.
+    monitor_db: Path | None = None
 
 
 class Progress:
@@ -177,6 +182,30 @@ def _add_freshness(
     )
 
 
+def _add_availability(
+    result: SiteResult, reader: AvailabilityReader, options: InspectOptions, profile: Profile
+) -> None:
+    """The monitor's week before T → `availability`, and the veto or deduction it reaches.
+
+    Also for a site the crawl could not reach at all: that is exactly when the probes matter.
+    """
+    days, min_per_day = coverage_rule(profile)
+    try:
+        result.availability = reader.availability(
+            url=result.spec.url, site_code=result.spec.site_code, as_of=options.as_of,
+            days=days, min_per_day=min_per_day,
+        )
+    except Exception as exc:  # a damaged store costs the availability facts, not the site
+        result.notes.append(f"availability/error: {type(exc).__name__}: {exc}"[:300])
+        return
+    findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
+    result.findings += findings
+    result.notes += notes
+    result.vetoes = [f.indicator for f in result.findings if f.veto]
+    if result.vetoes:
+        result.verdict, result.score = "fail", None
+
+
 async def inspect_sites(
     specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
 ) -> RunResult:
@@ -188,12 +217,15 @@ async def inspect_sites(
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
+    availability = AvailabilityReader(options.monitor_db) if options.monitor_db is not None else None
     worker = await _start_worker(options)
     try:
-        await _run_sites(specs, options, progress, profile, keys, results, worker)
+        await _run_sites(specs, options, progress, profile, keys, results, worker, availability)
     finally:
         if worker is not None:
             await worker.stop()
+        if availability is not None:
+            availability.close()
     run.sites = [r for r in results if r is not None]
     return run
 
@@ -216,6 +248,7 @@ async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
 async def _run_sites(
     specs: list[SiteSpec], options: InspectOptions, progress: Progress, profile: Profile,
     keys: list[str], results: list[SiteResult | None], worker: AnalysisWorker | None,
+    availability: AvailabilityReader | None = None,
 ) -> None:
     async with _fetcher_for(options) as fetcher:
         ctx = RunContext(
@@ -228,6 +261,8 @@ async def _run_sites(
             async with sem:
                 progress.site_started(keys[i], specs[i])
                 res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
+                if availability is not None and not specs[i].input_error:
+                    _add_availability(res, availability, options, profile)
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)
