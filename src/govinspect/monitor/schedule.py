@@ -5,9 +5,10 @@ slot ``n`` counts periods since 1970-01-01 00:00 China time, so slot ``n`` lies 
 ``n`` and every calendar day holds exactly `per_day` slots of every site. Inside its period a
 site's probe sits at a stable offset drawn from a hash of the site's key (so 20,000 sites
 spread evenly over the period instead of all firing at :00), plus a small per-slot jitter (so a
-site is never probed in lock-step with a server's cron job). Offset and jitter keep clear of
-the period's edges, so two consecutive probes of one site are at least
-``period × (1 − 4 × JITTER)`` apart.
+site is never probed in lock-step with a server's cron job). Jitter that would push a probe out
+of its period is reflected back inside: the load stays uniform over the whole period, every
+probe stays in its own period, and two consecutive probes of one site are at least
+``period × (1 − 2 × JITTER)`` apart.
 
 Nothing here reads a clock or keeps state: the same key and slot always give the same time,
 so a restarted monitor resumes the same schedule.
@@ -56,8 +57,8 @@ def _unit(key: str, salt: str) -> float:
 
 
 def phase(key: str) -> float:
-    """The site's stable place inside every period, as a fraction in [2·JITTER, 1 − 2·JITTER)."""
-    return 2 * JITTER + _unit(key, "phase") * (1 - 4 * JITTER)
+    """The site's stable place inside every period, as a fraction in [0, 1)."""
+    return _unit(key, "phase")
 
 
 def jitter(key: str, slot: int) -> float:
@@ -69,6 +70,10 @@ def slot_time(key: str, slot: int, per_day: int, site_phase: float | None = None
     """Unix time of the site's probe in slot `slot` (always inside period `slot`)."""
     p = period(per_day)
     frac = (phase(key) if site_phase is None else site_phase) + jitter(key, slot)
+    if frac < 0.0:
+        frac = -frac
+    elif frac >= 1.0:
+        frac = math.nextafter(2.0 - frac, 0.0)
     return ORIGIN + (slot + frac) * p
 
 
