@@ -24,7 +24,6 @@ from govinspect.monitor.store import MonitoredSite, ProbeRecord, ProbeStore
 from govinspect.net.client import Fetcher
 
 DAY = 86_400.0
-_MAX_TICK = 1.0  # clock seconds the loop sleeps at most before looking again
 _PENDING_LIMIT = 200_000  # probes kept in memory while the database refuses writes
 
 
@@ -119,6 +118,11 @@ class Monitor:
         self._wake.set()
 
     @property
+    def in_flight(self) -> int:
+        """Probes started and not yet finished."""
+        return len(self._tasks)
+
+    @property
     def stopping(self) -> bool:
         """True once a stop was requested."""
         return self._stopping
@@ -159,7 +163,13 @@ class Monitor:
                     last_progress = wall
                 due, slot, i = heap[0]
                 if due > now:
-                    await self._sleep(min(due - now, _MAX_TICK, end - now))
+                    # Sleep until the next slot (waking for the progress line); rows waiting
+                    # to be written go first when the pause is long (few sites).
+                    wait = min(due - now, end - now, cfg.progress_interval)
+                    if self.store.pending and wait >= cfg.flush_interval:
+                        self._flush()
+                        last_flush = wall
+                    await self._sleep(wait)
                     continue
                 site = self.sites[i]
                 heapq.heapreplace(heap, (slot_time(site.key, slot + 1, per_day, self._phases[i]), slot + 1, i))
