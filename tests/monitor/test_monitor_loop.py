@@ -132,3 +132,23 @@ async def test_stop_request_ends_the_run_and_keeps_what_was_probed(world) -> Non
     with ProbeStore(db, readonly=True) as store:
         assert store.count_probes() == stats.probes
     assert 4 * 24 <= stats.probes <= 4 * 26
+
+
+async def test_a_start_makes_up_recent_slots_spread_out_not_in_a_burst(tmp_path) -> None:
+    # 2,000 sites whose names do not resolve (offline): every probe is an instant "dns" failure,
+    # so only the schedule decides when probes start.
+    clock = FakeClock(T + 600.0)
+    sites = [MonitoredSite(f"{4101000000 + i:010d}", f"http://s{i}.xx.gov.cn/", f"{4101000000 + i:010d}")
+             for i in range(2000)]
+    await run_for(clock, FetchConfig(offline=True), tmp_path / "m.db", 3 * 3600, per_day=20, sites=sites)
+    with ProbeStore(tmp_path / "m.db", readonly=True) as store:
+        starts = [r[0] for r in store._db.execute("SELECT at FROM probes ORDER BY at")]
+    per_minute = [0] * 180
+    for at in starts:
+        per_minute[int((at - clock.t + 3 * 3600) // 60)] += 1
+    steady = 2000 * 20 / 1440  # 27.8 a minute
+    # The 15 minutes after the start carry the slots of the 15 minutes before it as well …
+    assert 1.6 * 15 * steady < sum(per_minute[:15]) < 2.4 * 15 * steady
+    # … spread over them: no minute holds more than three times the steady load.
+    assert max(per_minute) < 3 * steady
+    assert 0.6 * 150 * steady < sum(per_minute[30:]) < 1.4 * 150 * steady

@@ -192,7 +192,12 @@ class Monitor:
         return self.stats
 
     def _initial_heap(self, now: float, per_day: int, grace: float) -> list[tuple[float, int, int]]:
-        """Each site's first slot: not older than the grace, and not one already stored."""
+        """Each site's first slot: not older than the grace, and not one already stored.
+
+        Slots that fell due in the grace before the start (a restart, a short outage) are made
+        up, spread over the next grace period in their original order, never fired at once:
+        ~20 % of 20,000 sites fall in a 15-minute window, and many share one server.
+        """
         recent = now - 2 * period(per_day) - grace
         last = self.store.last_slots(self._ids, since=recent)
         self._phases = [phase(s.key) for s in self.sites]
@@ -202,6 +207,8 @@ class Monitor:
             slot, due = next_slot(site.key, now - grace, per_day,
                                   not_before_slot=None if done is None else done + 1,
                                   site_phase=self._phases[i])
+            if due < now:
+                due = now + (due - (now - grace))
             heap.append((due, slot, i))
         heapq.heapify(heap)
         return heap

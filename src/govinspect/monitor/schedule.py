@@ -19,6 +19,8 @@ Catch-up rules (applied by `monitor/loop.py`, stated here because they shape cov
   skipped and counted as missed, never made up in a burst: probes stay spread, and a day with
   too many missed slots simply does not count as covered;
 * a slot late by less than that is probed late; the probe records its actual start time;
+* when the monitor starts, slots that fell due within the grace before it are made up, spread
+  over the following grace period (never all at once);
 * after a restart the first slot probed is the first one that is neither older than the grace
   nor already in the store for that site, so a slot is never probed twice.
 """
