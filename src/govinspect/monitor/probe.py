@@ -102,4 +102,12 @@ async def probe_homepage(fetcher: Fetcher, url: str, *, timeout: float = PROBE_T
     result = await fetcher.fetch(
         url, headers={"Connection": "close"}, timeout=timeout, max_body=PROBE_MAX_BODY
     )
+    if result.redirects:
+        # The homepage moved to another host (http→https, bare domain): look that up afresh too.
+        try:
+            final_host = URL(result.final_url).raw_host
+        except (ValueError, TypeError):
+            final_host = None
+        if final_host and final_host != host:
+            fetcher.forget_address(final_host)
     return classify_probe(result)
