@@ -83,3 +83,37 @@ def test_percent_is_truncated_as_a_bulletin_prints_it() -> None:
     assert percent_text(7, 140) == "5"
     assert percent_text(499, 10000) == "4.9"  # 4.99 % is not shown as 5.0 %: no veto there
     assert percent_text(3, 140) == "2.1"
+
+
+def test_probes_made_while_the_monitor_itself_was_offline_are_not_judged(tmp_path) -> None:
+    from datetime import datetime
+
+    from govinspect.monitor.store import MonitoredSite, ProbeRecord, ProbeStore
+    from govinspect.monitor.window import CHINA, AvailabilityReader, offline_buckets
+
+    db = tmp_path / "m.db"
+    sites = [MonitoredSite(f"51072300{i:02d}", f"http://www.s{i}.jyx.gov.cn/", f"51072300{i:02d}") for i in range(30)]
+    with ProbeStore(db) as store:
+        ids = store.register_sites(sites)
+        # Site 0: a full week, 24 a day, all fine except ten probes during the monitor's outage.
+        outage = T - 3 * DAY + 3 * 3600  # 2024-06-12 03:00, a five-minute bucket boundary
+        for n in range(168):
+            at = T - 7 * DAY + n * 3600 + 60
+            store.add(ProbeRecord(ids[0], at, n, "ok", 200, 0.1))
+        for k in range(10):
+            store.add(ProbeRecord(ids[0], outage + 10 + k * 20, 1000 + k, "dns", None, 15.0, "DNS timeout"))
+        # The same five minutes: 25 other sites, every probe unanswered → our network.
+        for i in range(1, 26):
+            store.add(ProbeRecord(ids[i], outage + 5 + i * 10, 1, "timeout" if i % 2 else "dns", None, 15.0, "x"))
+        # Another five minutes: 30 probes, 10 unanswered → the sites' own trouble.
+        for i in range(30):
+            store.add(ProbeRecord(ids[i], outage + 3600 + i * 5, 2, "refused" if i < 10 else "ok", None, 0.01))
+        # A quiet bucket with only five probes, all failing: too few to blame ourselves.
+        for i in range(5):
+            store.add(ProbeRecord(ids[i + 1], outage + 7200 + i, 3, "dns", None, 0.5))
+    with ProbeStore(db, readonly=True) as store:
+        assert offline_buckets(store, T - 7 * DAY, T) == frozenset({int(outage // 300)})
+    av = AvailabilityReader(db).availability(url=sites[0].url, site_code=sites[0].site_code,
+                                             as_of=datetime.fromtimestamp(T, CHINA))
+    assert av["monitor_offline"] == 10 and av["failures"] == 1  # only its own refused probe counts
+    assert av["probes"] == 169 and av["unknown"] == 10

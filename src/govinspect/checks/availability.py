@@ -71,7 +71,9 @@ def _evidence(availability: dict[str, Any], home_url: str, timeout: int) -> list
         detail=(f"{window.get('from', '')[:19].replace('T', ' ')} 至 {window.get('to', '')[:19].replace('T', ' ')} "
                 f"共访问首页{availability['probes']}次，失败{availability['failures']}次"
                 + (f"（{parts}）" if parts else "")
-                + (f"；另有{availability['blocked']}次被防火墙拦截，未计入" if availability.get("blocked") else "")),
+                + (f"；另有{availability['blocked']}次被防火墙拦截，未计入" if availability.get("blocked") else "")
+                + (f"；另有{availability['monitor_offline']}次发生在监测端网络异常期间，未计入"
+                   if availability.get("monitor_offline") else "")),
         seen_at=window.get("to"),
     )
     shown = [

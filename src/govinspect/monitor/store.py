@@ -247,6 +247,17 @@ class ProbeStore:
             (site_id, start, end),
         ).fetchall()
 
+    def bucket_counts(
+        self, start: float, end: float, bucket: float, classes: Sequence[str]
+    ) -> list[tuple[int, int, int]]:
+        """(bucket, probes, probes of `classes`) over all sites, for probes in [start, end)."""
+        marks = ",".join("?" * len(classes))
+        return self._db.execute(
+            f"SELECT CAST(at / ? AS INTEGER) AS b, COUNT(*), SUM(class IN ({marks})) FROM probes "
+            "WHERE at >= ? AND at < ? GROUP BY b",
+            (bucket, *classes, start, end),
+        ).fetchall()
+
     def count_probes(self) -> int:
         """All probes stored (written ones; the buffer is not counted)."""
         return int(self._db.execute("SELECT COUNT(*) FROM probes").fetchone()[0])
