@@ -117,3 +117,4 @@ def test_probes_made_while_the_monitor_itself_was_offline_are_not_judged(tmp_pat
                                              as_of=datetime.fromtimestamp(T, CHINA))
     assert av["monitor_offline"] == 10 and av["failures"] == 1  # only its own refused probe counts
     assert av["probes"] == 169 and av["unknown"] == 10
+    assert av["by_class"] == {"monitor_offline": 10, "ok": 168, "refused": 1}

@@ -40,14 +40,10 @@ _CLASS_SHORT = {
 }
 
 
-def _rule(profile: Profile) -> tuple[int, int]:
-    settings = profile.indicator(VETO) or {}
-    return int(settings.get("days", 7)), int(settings.get("min_probes_per_day", 20))
-
-
 def coverage_rule(profile: Profile) -> tuple[int, int]:
     """(days, minimum judged probes per day) the profile requires before judging availability."""
-    return _rule(profile)
+    settings = profile.indicator(VETO) or {}
+    return int(settings.get("days", 7)), int(settings.get("min_probes_per_day", 20))
 
 
 def enough_data(availability: dict[str, Any], days: int, min_per_day: int) -> bool:
@@ -97,7 +93,7 @@ def availability_findings(
     deduct_settings = profile.indicator(DEDUCTION)
     if availability is None or (veto_settings is None and deduct_settings is None):
         return [], []
-    days, min_per_day = _rule(profile)
+    days, min_per_day = coverage_rule(profile)
     if not enough_data(availability, days, min_per_day):
         return [], [insufficient_note(days, min_per_day)]
     probes, failures = int(availability["probes"]), int(availability["failures"])

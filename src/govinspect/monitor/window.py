@@ -77,11 +77,12 @@ def summarise(rows: Sequence[Row], *, as_of: float, days: int = 7, min_per_day: 
         if not start <= at < as_of:
             continue
         day = slices[min(days - 1, int((at - start) // DAY))]
-        by_class[cls] = by_class.get(cls, 0) + 1
         if offline and cls in NO_ANSWER and int(at // OFFLINE_BUCKET) in offline:
             monitor_offline += 1
             day["unknown"] += 1
+            by_class["monitor_offline"] = by_class.get("monitor_offline", 0) + 1
             continue
+        by_class[cls] = by_class.get(cls, 0) + 1
         if cls in NOT_COUNTED:
             day["blocked" if cls == "blocked" else "unknown"] += 1
             continue
