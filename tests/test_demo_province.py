@@ -10,13 +10,25 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from govinspect.demo import demo_options, freshness_against_truth, province_specs, score_against_truth
+from govinspect.demo import (
+    INTEGRITY_KEYS,
+    demo_options,
+    freshness_against_truth,
+    integrity_against_truth,
+    province_specs,
+    score_against_truth,
+)
 from govinspect.inspect import inspect_sites
 from govinspect.sandbox.build import build_province
 from govinspect.sandbox.server import start_server
 from govinspect.sandbox.truth import truth
 
 pytestmark = pytest.mark.slow
+
+INTEGRITY_INDICATORS = {
+    "veto.security.serious_misstatement", "veto.security.illegal_content", "veto.security.incident_unhandled",
+    "veto.security.state_secret", "deduct.publish.privacy",
+}
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +92,44 @@ async def test_columns_and_homepages_match_the_ground_truth_exactly(province, tm
                 assert all(e.url.startswith("http://") and e.detail for e in f.evidence)
 
 
+async def test_integrity_matches_the_ground_truth_exactly(province, tmp_path):
+    """Every seeded misstatement, hidden link, injected title, spam text, cloaked homepage,
+    unmasked number (pages and DOCX/XLSX attachments) and secret mark is found, and nothing
+    else: not one trap (namesakes, quoted corrections, hidden menus, 打击赌博, masked numbers,
+    office phones, 保密工作, a homepage varying harmlessly by User-Agent)."""
+    server = await start_server(province)
+    try:
+        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
+    finally:
+        await server.close()
+    expected = truth(province)
+    score = integrity_against_truth(run, expected)
+    assert score.missed == [] and score.false == [], "\n".join(score.missed + score.false)
+    for area in INTEGRITY_KEYS:
+        assert (score.precision(area), score.recall(area)) == (1.0, 1.0)
+    # The province really seeds every kind, and most sites pass on integrity.
+    kinds = {(area, e["kind"]) for s in expected["sites"] for area in ("text_errors", "illegal", "privacy")
+             for e in s[area]}
+    assert kinds >= {("text_errors", "leader_name"), ("text_errors", "formulation"), ("illegal", "hidden_link"),
+                     ("illegal", "injected_title"), ("illegal", "spam_content"), ("illegal", "cloaking"),
+                     ("privacy", "id_number"), ("privacy", "mobile"), ("privacy", "bank_card")}
+    assert any(e["page"].endswith(".docx") for s in expected["sites"] for e in s["privacy"])
+    assert sum(1 for s in expected["sites"] for e in s["secret_marks"]) == 1
+    clean = [s for s in expected["sites"] if not any(s[a] for a in INTEGRITY_KEYS)]
+    assert len(clean) > len(expected["sites"]) / 2
+    # The findings veto the sites with problems, with evidence a person can open.
+    by_url = {s.spec.url: s for s in run.sites}
+    for s in expected["sites"]:
+        vetoes = set(by_url[s.get("registered_url", s["url"])].vetoes)
+        assert ("veto.security.serious_misstatement" in vetoes) == bool(s["text_errors"])
+        assert ("veto.security.incident_unhandled" in vetoes) == any(e["kind"] == "cloaking" for e in s["illegal"])
+        assert ("veto.security.state_secret" in vetoes) == bool(s["secret_marks"])
+    for site in run.sites:
+        for f in site.findings:
+            if f.indicator in INTEGRITY_INDICATORS:
+                assert f.evidence and all(e.url.startswith("http://") and e.detail and e.seen_at for e in f.evidence)
+
+
 def test_demo_command_writes_results_report_and_evidence(tmp_path):
     out = tmp_path / "demo"
     proc = subprocess.run(
@@ -88,6 +138,10 @@ def test_demo_command_writes_results_report_and_evidence(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "精确率 1.000" in proc.stderr and "召回率 1.000" in proc.stderr
+    assert "漏检 0 处，误报 0 处" in proc.stderr
+    check = json.loads((out / "truth-check.json").read_text(encoding="utf-8"))
+    assert check["integrity"]["text_errors"]["expected"] == 3  # site 1 of the four carries the misstatements
+    assert check["integrity_missed"] == [] and check["integrity_false"] == []
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["tool"]["name"] == "govinspect"
     assert results["as_of"].startswith("2024-06-15")

@@ -61,3 +61,32 @@ def test_extract_shows_why_a_column_reads_as_it_does():
     assert cols["script_pages"][-1] == url + "index_3.html"
     assert [c["name"] for c in cols["sub_nav"]] == ["工作动态", "部门动态", "乡镇动态"]
     assert data["items"][0]["date_source"] == "text"
+
+
+def test_extract_shows_a_pages_integrity_problems_as_an_inspection_sees_them():
+    from govinspect.sandbox import build_province, run_in_thread, truth
+
+    province = build_province(seed=1, n_sites=12)
+    expected = truth(province)["sites"]
+    hacked, leaks = province.sites[8], province.sites[7]
+    article = next(e["page"] for e in expected[7]["privacy"] if e["page"].endswith(".html"))
+    with run_in_thread(province) as server:
+        resolve = [f"{s.host}:80:127.0.0.1:{server.port}" for s in (hacked, leaks)]
+        proc = run_extract(hacked.home_url, article, "--offline", "--allow-private", "--as-of", "2024-06-15",
+                           "--json", "-", *[a for r in resolve for a in ("--resolve", r)])
+    assert proc.returncode == 0, proc.stderr
+    home, page = json.loads(proc.stdout)
+    want = sorted((e["kind"], e["target"] or "") for e in expected[8]["illegal"] if e["page"] == hacked.home_url)
+    assert sorted((e["kind"], e["target"] or "") for e in home["illegal"]) == want
+    assert all(e["page"] == hacked.home_url and e["evidence"] for e in home["illegal"])
+    want = sorted((e["kind"], e["masked_value"]) for e in expected[7]["privacy"] if e["page"] == article)
+    assert sorted((e["kind"], e["masked_value"]) for e in page["privacy"]) == want
+    assert page["text_errors"] == [] and page["illegal"] == [] and page["secret_marks"] == []
+
+
+def test_extract_finds_nothing_on_a_page_condemning_gambling():
+    proc = run_extract(str(Path(__file__).parent / "fixtures" / "illegal" / "article_condemn_gambling_gbk.html"),
+                       "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert (data["text_errors"], data["illegal"], data["privacy"], data["secret_marks"]) == ([], [], [], [])

@@ -243,3 +243,15 @@ def test_registry_column_categories_override_the_name_rules(tmp_path: Path) -> N
     assert good.input_error is None
     # A typo in a category is that row's error (one line, naming it), never a silent default.
     assert typo.input_error is not None and "通知公告=notise" in typo.input_error
+
+
+def test_services_column_marks_sites_without_services(tmp_path: Path) -> None:
+    path = tmp_path / "部门网站.csv"
+    path.write_text(
+        "网站标识码,网站名称,首页地址,是否门户,是否有办事服务\n"
+        "bm29000002,国家税务总局网站,http://www.chinatax.gov.cn/,是,是\n"
+        "bm63000001,国家航天局网站,http://www.cnsa.gov.cn/,是,无\n"
+        "bm07000001,工业和信息化部网站,http://www.miit.gov.cn/,是,\n",
+        encoding="gb18030",
+    )
+    assert [s.services for s in read_sites(path)] == [True, False, None]

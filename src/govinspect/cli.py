@@ -1,4 +1,4 @@
-"""The `govinspect` command: inspect, demo, extract, sandbox.
+"""The `govinspect` command: inspect, demo, extract, sandbox, campaign, serve, admin.
 
 Exit status (the contract): 0 when every site was inspected (whatever the verdicts), 1 when
 some site could not be inspected at all, 2 for unusable arguments (with a one-line reason).
@@ -92,8 +92,24 @@ def parse_resolve(values: list[str]) -> dict[tuple[str, int], tuple[str, int]]:
             raise UsageError(f"--resolve {raw!r}: {ip_s!r} is not an IP address") from None
         if not 0 < addr_port < 65536:
             raise UsageError(f"--resolve {raw!r}: port {addr_port} out of range")
+        old = mapping.get((host, port))
+        if old is not None and ":" not in old[0] and ":" in ip_s:
+            continue  # an IPv4 and an IPv6 address for one HOST:PORT: fetches use the IPv4 one
         mapping[(host, port)] = (ip_s, addr_port)
     return mapping
+
+
+def parse_resolve_v6(values: list[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """The IPv6 addresses given by --resolve next to an IPv4 one for the same HOST:PORT
+    (the IPv6 check connects to them; `parse_resolve` has already validated every value)."""
+    primary = parse_resolve(values)
+    out: dict[tuple[str, int], tuple[str, int]] = {}
+    for value in values:
+        one = parse_resolve([value])
+        for key, (ip, port) in one.items():
+            if ":" in ip and primary.get(key, (ip, port))[0] != ip:
+                out[key] = (ip, port)
+    return out
 
 
 def default_out_dir(prefix: str = "") -> Path:
@@ -108,7 +124,7 @@ def inspect(
     urls: list[str] = typer.Argument(None, help="站点首页地址 Site homepage URLs"),
     sites: Optional[Path] = typer.Option(None, "--sites", help="CSV/XLSX 站点清单 with a header row"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="监测时间点 T (YYYY-MM-DD or ISO 8601, Asia/Shanghai)"),
-    profile: str = typer.Option("gov2019", "--profile", help="指标体系 gov2019 | census2015"),
+    profile: str = typer.Option("gov2019", "--profile", help="指标体系 gov2019 | census2015 | 省级指标文件.yaml"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出目录 output directory"),
     max_pages: int = typer.Option(5000, "--max-pages", min=1, help="每站最多抓取页面数"),
     per_host: int = typer.Option(2, "--per-host", min=1, max=64, help="每个主机（及IP）并发数"),
@@ -130,6 +146,9 @@ def inspect(
         None, "--monitor-db",
         help="可用性监测数据库（govinspect monitor 写入），填写 availability；默认 $GOVINSPECT_MONITOR_DB",
     ),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", help="上次检查的输出目录或 results.json，用于发现首页被篡改 (tampering baseline)"
+    ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
     from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
@@ -148,9 +167,10 @@ def inspect(
         args = InspectArgs(
             urls=list(urls or []), sites_file=sites, as_of=parse_as_of(as_of), profile=profile,
             out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,
-            resolve=parse_resolve(resolve), offline=offline, allow_private=allow_private,
-            user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
-            parallel_sites=parallel_sites, max_depth=max_depth, monitor_db=monitor_db,
+            resolve=parse_resolve(resolve), resolve_v6=parse_resolve_v6(resolve), offline=offline,
+            allow_private=allow_private, user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
+            parallel_sites=parallel_sites, max_depth=max_depth, previous=previous,
+            monitor_db=monitor_db,
         )
         code = run_inspect_command(args)
     except UsageError as exc:
@@ -270,6 +290,59 @@ def extract(
     raise typer.Exit(code)
 
 
+# ---------------------------------------------------------------------------- review / rescore
+@app.command()
+def rescore(
+    out_dir: Path = typer.Argument(..., help="一次检查的输出目录 (with results.json)"),
+    review: Optional[Path] = typer.Option(
+        None, "--review", help="审核表 findings-review.xlsx/.csv (default: the newer one in OUT_DIR)"
+    ),
+    profile: Optional[str] = typer.Option(None, "--profile", help="改用其他指标体系 gov2019 | census2015 | FILE.yaml"),
+    only_confirmed: bool = typer.Option(
+        False, "--only-confirmed", help="只按已确认的问题评分，未审核的问题暂不计分"
+    ),
+) -> None:
+    """重新评分：按审核表（确认/驳回）重新计算结论并重写 results.json 和报告 Re-score a run honouring the review."""
+    from govinspect.scoring.rescore import RescoreError, rescore_dir
+    from govinspect.scoring.review import ReviewFileError
+
+    try:
+        summary = rescore_dir(out_dir, review=review, profile=profile, only_confirmed=only_confirmed)
+    except (RescoreError, ReviewFileError) as exc:
+        fail_usage(str(exc))
+    counts = summary.counts
+    typer.echo(
+        f"重新评分完成（{summary.profile}）：确认 {counts.get('confirmed', 0)} 条，驳回 {counts.get('dismissed', 0)} 条，"
+        f"未审核 {counts.get('unreviewed', 0)} 条；合格 {summary.verdicts.get('pass', 0)} 个，"
+        f"不合格 {summary.verdicts.get('fail', 0)} 个" + (f"；审核表 {summary.review_file}" if summary.review_file else ""),
+        err=True,
+    )
+    if summary.unmatched:
+        typer.echo(f"govinspect: warning: {len(summary.unmatched)} row(s) of the review file match no finding "
+                   f"of this run (e.g. {summary.unmatched[0]})", err=True)
+
+
+@app.command()
+def review(
+    out_dir: Path = typer.Argument(..., help="一次检查的输出目录 (with results.json)"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有的审核表"),
+) -> None:
+    """生成审核表 findings-review.xlsx/.csv（每条问题一行，填写 确认/驳回 和理由）."""
+    from govinspect.profiles.loader import ProfileError, load_profile
+    from govinspect.scoring.rescore import REVIEW_FILES, RescoreError, load_run, write_review_sheets
+
+    try:
+        run = load_run(out_dir)
+        existing = [name for name in REVIEW_FILES if (out_dir / name).is_file()]
+        if existing and not force:
+            raise RescoreError(f"{out_dir / existing[0]} exists (it may hold decisions): run rescore first, or pass --force")
+        loaded = load_profile(run.profile_source or run.profile)
+    except (RescoreError, ProfileError) as exc:
+        fail_usage(str(exc))
+    for path in write_review_sheets(run, loaded, out_dir):
+        typer.echo(str(path))
+
+
 @app.command()
 def version() -> None:
     """显示版本 Print the version."""
@@ -287,6 +360,26 @@ def _mount_sandbox() -> None:
 _mount_sandbox()
 
 
+def _mount_campaign() -> None:
+    from govinspect.campaign.cli import app as campaign_app
+
+    app.add_typer(campaign_app, name="campaign", help="抽查批次：抽样检查、断点续查、生成通报")
+
+
+_mount_campaign()
+
+
+def _mount_platform() -> None:
+    # Django is imported only inside these commands; the engine's commands never load it.
+    from govinspect.platform.commands import admin_app, serve
+
+    app.command(name="serve")(serve)
+    app.add_typer(admin_app, name="admin", help="监管平台管理：账号、地区、网站信息、后台任务")
+
+
+_mount_platform()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -296,4 +389,4 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "main", "parse_as_of", "parse_resolve", "UsageError"]
+__all__ = ["app", "main", "parse_as_of", "parse_resolve", "parse_resolve_v6", "UsageError"]

@@ -4,8 +4,10 @@ A file is read as bytes and its encoding found exactly as for a fetched page. Th
 reports page type (with its reasons), title, publish date (with where it was found), list items
 with their dates (and the date's source), the page's list blocks, what the page says about
 columns (breadcrumb, ColumnName, menus, its own list, 更多 links, script pagers) and links.
-Footer, letters, guide and text checks come with later issues; their keys are present already
-(null or empty).
+It also shows the footer marks, the standard meta tags, the letters (with the page's letters
+kind: list, detail or form), the service guide (elements present and missing), and the
+content-integrity facts of the page exactly as an inspection sees them (`text_errors`,
+`illegal`, `privacy`, `secret_marks`; analyze/integrity.py).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
+from govinspect.analyze.integrity import page_integrity
 from govinspect.analyze.links import extract_links
+from govinspect.analyze.footer import site_code_problem
 from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
+from govinspect.analyze.pageparts import PageParts, page_parts
 from govinspect.analyze.pagetype import classify_page
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
 from govinspect.net.decoding import decode_body
@@ -51,6 +56,11 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
         for b in blocks if b.role == "main" for i in b.items
     ]
     facts = page_facts(text, page_url, as_of=as_of.date(), tree=tree, blocks=blocks)
+    context = " ".join([*(n for n, _ in facts.breadcrumb[1:]), facts.column_name or ""])
+    parts = page_parts(
+        text, page_url, tree=tree, kind=facts.kind, as_of=as_of.date(),
+        urls=[k.url for k in page.links], texts=[k.text for k in page.links], context=context,
+    )
     return {
         "source": source,
         "encoding": encoding,
@@ -65,14 +75,52 @@ def analyse_page(source: str, body: bytes, content_type: str | None, page_url: s
             {"heading": b.heading, "selector": b.selector, "role": b.role, "more_url": b.more_url, "items": len(b.items)}
             for b in blocks
         ],
-        "footer": None,
-        "letters": [],
-        "guide": None,
-        "text_errors": [],
-        "illegal": [],
-        "privacy": [],
+        "footer": {**parts.footer._asdict(), "site_code_problem": site_code_problem(parts.footer.site_code)},
+        "page_meta": dict(parts.meta),
+        "letters": [letter._asdict() for letter in parts.letters.letters] if parts.letters else [],
+        "letters_page": _letters_page(parts),
+        "guide": _guide(parts),
+        **_integrity(text, page_url, tree, as_of),
         "links": links,
     }
+
+
+def _letters_page(parts: PageParts) -> dict[str, Any] | None:
+    lp = parts.letters
+    if lp is None:
+        return None
+    return {"kind": lp.kind, "shows_answers": lp.shows_answers, "channel": lp.channel, "excluded": lp.excluded,
+            "write_links": list(lp.write_links), "heading": lp.heading}
+
+
+def _guide(parts: PageParts) -> dict[str, Any] | None:
+    g = parts.guide
+    if g is None:
+        return None
+    return {"title": g.title, "missing": list(g.missing), "present": list(g.present), "empty": list(g.empty),
+            "forms": [{"text": t, "url": u} for t, u in g.forms], "values": dict(g.values)}
+
+
+def _integrity(html: str, page_url: str, tree: LexborHTMLParser, as_of: datetime) -> dict[str, Any]:
+    """The page's serious misstatements, illegal content, unmasked personal numbers and secret
+    marks, as the inspection's per-page analysis finds them (`analyze/integrity.py`)."""
+    facts = page_integrity(html, page_url, tree=tree, as_of=as_of.date())
+    out: dict[str, Any] = {"text_errors": [], "illegal": [], "privacy": [], "secret_marks": []}
+    for hit in facts.hits:
+        if hit.area == "text_errors":
+            out["text_errors"].append({"page": page_url, "found": hit.found, "expected": hit.expected,
+                                       "kind": hit.kind, "context": hit.context})
+        elif hit.area == "illegal":
+            out["illegal"].append({"page": page_url, "kind": hit.kind, "target": hit.target, "evidence": hit.context})
+        elif hit.area == "privacy":
+            out["privacy"].append({"page": page_url, "kind": hit.kind, "masked_value": hit.found,
+                                   "context": hit.context})
+        else:
+            out["secret_marks"].append({"page": page_url, "kind": hit.kind, "mark": hit.found, "level": hit.expected,
+                                        "context": hit.context})
+    if facts.errors:
+        out["integrity_errors"] = list(facts.errors)
+    return out
 
 
 def _columns(facts: PageFacts, page_url: str, html: str) -> dict[str, Any]:

@@ -20,19 +20,32 @@ from pathlib import Path
 from typing import Any
 
 from govinspect import __version__
+from govinspect.analyze.integrity import IntegrityHit, PageIntegrity
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.analyze.sitecolumns import SiteColumns
+from govinspect.analyze.siteintegrity import SiteIntegrity
+from govinspect.analyze.tampering import tampering
 from govinspect.checks.availability import availability_findings, coverage_rule
 from govinspect.checks.freshness import freshness_counts, freshness_findings
+from govinspect.checks.integrity import integrity_findings
+from govinspect.analyze.siteparts import SiteParts
+from govinspect.checks.identity import identity_findings
+from govinspect.checks.interaction import interaction_findings
 from govinspect.checks.links import link_findings
+from govinspect.checks.services import service_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
+from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, cloaking_hits
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
 from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.monitor.window import AvailabilityReader
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
-from govinspect.profiles.loader import Profile, load_profile
+from govinspect.profiles.loader import Profile, load_profile, profile_reference
+from govinspect.scoring.site import score_result
+from govinspect.sitechecks.findings import site_findings
+from govinspect.sitechecks.probe import KNOWN_ITEMS, SiteChecks, portal_hosts, probe_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,12 @@ class InspectOptions:
     # The inspection's own clock (default: the real time). An item dated after both T and
     # this is a forged date; the simulated province sets it to its own "today".
     now: datetime | None = None
+    # Fetch the homepage as a browser and as Baiduspider (cloaking) and read attachments'
+    # text (privacy, secret marks); off only for link-checking benchmarks and tests.
+    integrity_fetches: bool = True
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
+    # Homepage fingerprints of an earlier inspection (site identity → fingerprint), for tampering.
+    previous_fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The availability monitor's probe store (`govinspect monitor`): fills `availability` and
     # the 站点无法访问 veto / 首页可用性 deduction. None: availability stays null.
     monitor_db: Path | None = None
@@ -90,10 +109,15 @@ def site_keys(specs: list[SiteSpec]) -> list[str]:
 
 async def inspect_site(
     ctx: RunContext, spec: SiteSpec, key: str, options: InspectOptions, profile: Profile,
-    progress: Progress,
+    progress: Progress, portal_host: str | None = None, availability: AvailabilityReader | None = None,
 ) -> SiteResult:
-    """Inspect one site; never raises (an unexpected failure becomes the site's error)."""
+    """Inspect one site; never raises (an unexpected failure becomes the site's error).
+
+    `portal_host` is the host of the same region's portal when the run has one (for the
+    department-domain rule); `availability` reads the monitor's probes of the week before T.
+    """
     result = SiteResult(spec=spec)
+    checks: SiteChecks | None = None
     if spec.input_error:
         result.status, result.error = "error", spec.input_error
         return result
@@ -118,27 +142,57 @@ async def inspect_site(
                 "index": f"evidence/{key}.index.jsonl",
             }
         columns: SiteColumns | None = None
+        parts = SiteParts(spec.url, as_of=options.as_of.date())
+
+        listed: list[tuple[str, str, str]] = []  # (date, title, url) of list items, for the search check
 
         def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
             assert columns is not None
+            if facts.primary is not None and len(listed) < KNOWN_ITEMS:
+                listed.extend((i.date, i.title, i.url) for i in facts.blocks[facts.primary].items[:5] if i.date)
             try:
                 columns.add(url, facts, is_home=is_home, depth=depth, fetched_at=fetched_at)
+                parts.add_facts(url, facts)
             except Exception as exc:  # never lose the page's links to a column-analysis bug
                 crawler.notes.append(f"columns/error {url}: {type(exc).__name__}: {exc}"[:300])
 
+        integrity = SiteIntegrity()
+
+        def on_integrity(url: str, facts: PageIntegrity, is_home: bool, fetched_at: str) -> None:
+            integrity.add(url, facts, is_home=is_home, fetched_at=fetched_at)
+
+        def on_parts(url: str, page: PageParts, is_home: bool, depth: int, fetched_at: str) -> None:
+            try:
+                parts.add(url, page, is_home=is_home, depth=depth, fetched_at=fetched_at)
+            except Exception as exc:  # the page's links and columns stand without its parts
+                crawler.notes.append(f"parts/error {url}: {type(exc).__name__}: {exc}"[:300])
+
         crawler = SiteCrawler(
-            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts
+            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts,
+            on_integrity=on_integrity, on_parts=on_parts,
         )
         columns = SiteColumns(
             crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
             overrides=dict(spec.column_overrides),
         )
         crawl = await crawler.run()
+        if not crawl.error and options.integrity_fetches:
+            try:
+                await _integrity_fetches(crawler, integrity, options)
+            except Exception as exc:  # the crawl's facts stand without the extra fetches
+                crawl.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
+        if not crawl.error and options.replay is None:
+            # After the crawl, while the capture is open: the probes' answers are evidence too.
+            checks = await probe_site(
+                ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
+                capture=capture, now=options.now, listed=listed,
+            )
     except Exception as exc:  # the error boundary of one site
         result.status = "error"
         result.error = f"检查程序出错 (internal error): {type(exc).__name__}: {exc}"[:500]
         result.notes.append(traceback.format_exc(limit=5)[-2000:])
         result.seconds = round(time.monotonic() - started, 2)
+        _add_availability(result, availability, options, profile)
         return result
     finally:
         if capture is not None:
@@ -154,6 +208,8 @@ async def inspect_site(
     if crawl.error:
         result.status = "error"
         result.error = crawl.error
+        # Not scored ("无法检查"), but the week of probes is exactly this site's evidence.
+        _add_availability(result, availability, options, profile)
         return result
     result.dead_links = crawl.dead_links
     result.blocked_links = crawl.blocked_links
@@ -162,9 +218,18 @@ async def inspect_site(
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
         result.notes.append(f"columns/error: {type(exc).__name__}: {exc}"[:300])
-    result.vetoes = [f.indicator for f in result.findings if f.veto]
-    if result.vetoes:
-        result.verdict, result.score = "fail", None  # 单项否决: one veto decides the verdict
+    try:
+        _add_parts(result, parts, options, profile, crawler.home_url)
+    except Exception as exc:  # the other facts stand even when the page-parts analysis fails
+        result.notes.append(f"parts/error: {type(exc).__name__}: {exc}"[:300])
+    try:
+        _add_integrity(result, integrity, profile, options.previous_fingerprints.get(site_identity(spec)))
+    except Exception as exc:
+        result.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
+    if checks is not None:
+        _add_sitechecks(result, checks, profile)
+    _add_availability(result, availability, options, profile)
+    score_result(result, profile)
     return result
 
 
@@ -183,27 +248,111 @@ def _add_freshness(
 
 
 def _add_availability(
-    result: SiteResult, reader: AvailabilityReader, options: InspectOptions, profile: Profile
+    result: SiteResult, reader: AvailabilityReader | None, options: InspectOptions, profile: Profile
 ) -> None:
-    """The monitor's week before T → `availability`, and the veto or deduction it reaches.
-
-    Also for a site the crawl could not reach at all: that is exactly when the probes matter.
-    """
+    """The monitor's week before T → `availability`, and the veto or deduction it reaches."""
+    if reader is None:
+        return
     days, min_per_day = coverage_rule(profile)
     try:
         result.availability = reader.availability(
             url=result.spec.url, site_code=result.spec.site_code, as_of=options.as_of,
             days=days, min_per_day=min_per_day,
         )
+        findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
     except Exception as exc:  # a damaged store costs the availability facts, not the site
         result.notes.append(f"availability/error: {type(exc).__name__}: {exc}"[:300])
         return
-    findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
     result.findings += findings
     result.notes += notes
-    result.vetoes = [f.indicator for f in result.findings if f.veto]
-    if result.vetoes:
-        result.verdict, result.score = "fail", None
+
+
+async def _integrity_fetches(crawler: SiteCrawler, integrity: SiteIntegrity, options: InspectOptions) -> None:
+    """Cloaking (two more fetches of the homepage) and the text of attachments."""
+    hits, fetched_at = await cloaking_hits(crawler, crawler.home_url)
+    if fetched_at is not None:
+        integrity.cloaking_checked = True
+        integrity.add_hits(crawler.home_url, hits, fetched_at=fetched_at, source="cloaking")
+    for url, source, found, fetched_at in await attachment_hits(crawler, options.attachments):
+        # The page linking the attachment is where a visitor finds it; the file is the evidence.
+        integrity.add_hits(url, found, fetched_at=fetched_at, source=f"attachment:{source}")
+
+
+def site_identity(spec: SiteSpec) -> str:
+    """The key that finds a site again in an earlier run: its 标识码, else its homepage URL."""
+    return spec.site_code or spec.url.strip()
+
+
+def _add_integrity(
+    result: SiteResult, integrity: SiteIntegrity, profile: Profile, previous_fp: dict[str, Any] | None
+) -> None:
+    """Text errors, illegal content, privacy and secret marks, tampering, and their findings."""
+    current = integrity.home_fingerprint
+    if previous_fp is not None and current is not None:
+        found = tampering(previous_fp, current, current.get("url") or result.spec.url)
+        integrity.add_hits(
+            current.get("url") or result.spec.url,
+            [IntegrityHit("illegal", f.kind, f.target or "", "", f.evidence, f.target) for f in found],
+            fetched_at=integrity.home_seen_at or "", source="tampering",
+        )
+    result.text_errors = integrity.entries("text_errors")
+    result.illegal = integrity.entries("illegal")
+    result.privacy = integrity.entries("privacy")
+    result.secret_marks = integrity.entries("secret")
+    result.homepage_fingerprint = current
+    if integrity.pages:
+        result.measured += ["text_errors", "illegal", "privacy", "secrets"]
+    if integrity.cloaking_checked or (previous_fp is not None and current is not None):
+        # Cloaking is checked on every inspection; injected scripts need the --previous baseline.
+        result.measured.append("tampering")
+    if integrity.errors:
+        result.notes.extend(f"integrity/error {e}"[:300] for e in integrity.errors[:20])
+    if integrity.dropped:
+        result.notes.append(f"integrity/dropped: 另有{integrity.dropped}处同类问题未逐条列出")
+    result.findings += integrity_findings(
+        {"text_errors": result.text_errors, "illegal": result.illegal, "privacy": result.privacy,
+         "secret_marks": result.secret_marks},
+        profile,
+    )
+
+
+def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) -> None:
+    """Domain, HTTPS, IPv6, search and annual-report facts and their findings."""
+    result.domain, result.https, result.ipv6 = checks.domain, checks.https, checks.ipv6
+    result.search, result.annual_report = checks.search, checks.annual_report
+    result.notes += checks.notes
+    try:
+        result.findings += site_findings(checks, profile)
+    except Exception as exc:  # the facts stand even when pricing them fails
+        result.notes.append(f"sitecheck/error: {type(exc).__name__}: {exc}"[:300])
+
+
+# Counters that mean the crawl did not see the whole site: a "nothing found" is then unknown.
+TRUNCATED = ("limit/pages", "limit/time", "limit/depth", "limit/links")
+
+
+def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, profile: Profile, home_url: str) -> None:
+    """Footer, letters and guides, and the interaction, service and identity findings."""
+    as_of = options.as_of.date()
+    # "Nothing found" needs every page read: no crawl limit reached, no page's parts lost.
+    complete = result.pages > 0 and parts.pages >= result.pages and not any(result.counters.get(k) for k in TRUNCATED)
+    result.footer = parts.footer(result.spec.site_code)
+    result.letters = parts.letter_rows()
+    result.guides = parts.guide_rows()
+    if parts.pages:
+        result.measured += ["footer", "metadata", "guides", "guide_forms"]
+    if complete:
+        # Letters, channels, services and activities are judged by their absence too: only a
+        # crawl that read the whole site has measured them.
+        result.measured += ["letters", "services", "surveys", "interviews"]
+    inter = parts.interaction()
+    result.findings += interaction_findings(
+        inter, result.letters, profile, as_of=as_of, complete=complete, home_url=home_url
+    )
+    result.findings += service_findings(
+        result.guides, parts.services(), result.columns, result.dead_links, profile, complete=complete, home_url=home_url
+    )
+    result.findings += identity_findings(result.footer, profile, home_url=home_url)
 
 
 async def inspect_sites(
@@ -212,7 +361,8 @@ async def inspect_sites(
     """Inspect every site (bounded parallelism) and return the run's result."""
     progress = progress or Progress()
     profile = load_profile(options.profile)
-    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id)
+    run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id,
+                    profile_source=profile_reference(options.profile, profile))
     keys = site_keys(specs)
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
@@ -256,13 +406,15 @@ async def _run_sites(
             as_of=options.as_of.date(),
         )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
+        portals = portal_hosts(specs)
 
         async def one(i: int) -> None:
             async with sem:
                 progress.site_started(keys[i], specs[i])
-                res = await inspect_site(ctx, specs[i], keys[i], options, profile, progress)
-                if availability is not None and not specs[i].input_error:
-                    _add_availability(res, availability, options, profile)
+                res = await inspect_site(
+                    ctx, specs[i], keys[i], options, profile, progress,
+                    portal_host=portals.get(specs[i].region or ""), availability=availability,
+                )
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)

@@ -26,6 +26,9 @@ class SiteSpec:
     organiser: str | None = None
     region: str | None = None
     portal: bool | None = None
+    # Whether the site offers 办事服务 (None: assumed yes). A site without services is scored
+    # on the national 75 × 4/3 rule (docs/scoring.md).
+    services: bool | None = None
     # Other hosts that belong to the same site (e.g. the bare domain next to www.).
     aliases: tuple[str, ...] = ()
     # Registry overrides of column categories: (column name or URL, category).
@@ -85,6 +88,10 @@ class Finding:
     measure: dict[str, Any]
     message: str
     evidence: list[Evidence] = field(default_factory=list)
+    # Stable within a run (scoring.review.finding_id): what an inspector's decision refers to.
+    id: str = ""
+    # The inspector's decision: {"decision": "confirmed" | "dismissed" | "unreviewed", "reason", "reviewer"}.
+    review: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -113,7 +120,26 @@ class SiteResult:
     letters: list[dict[str, Any]] = field(default_factory=list)
     guides: list[dict[str, Any]] = field(default_factory=list)
     privacy: list[dict[str, Any]] = field(default_factory=list)
+    # Classification marks (秘密★ …) in pages and attachments (analyze/secrets.py).
+    secret_marks: list[dict[str, Any]] = field(default_factory=list)
+    # The homepage's fingerprint (analyze/tampering.py), compared by the next inspection.
+    homepage_fingerprint: dict[str, Any] | None = None
     availability: dict[str, Any] | None = None
+    # Site-level facts (src/govinspect/sitechecks/): address, HTTPS, IPv6, search, annual report.
+    domain: dict[str, Any] | None = None
+    https: dict[str, Any] | None = None
+    ipv6: dict[str, Any] | None = None
+    search: dict[str, Any] | None = None
+    annual_report: dict[str, Any] | None = None
+    # Measures the checks actually took (schema.MEASURES names, e.g. "letters"): an indicator
+    # whose measure is neither here nor inferable is reported as not checked, never as passed.
+    measured: list[str] = field(default_factory=list)
+    # Indicator ids of the profile that could not be checked on this site (docs/scoring.md).
+    not_checked: list[str] = field(default_factory=list)
+    # How the score was reached (scoring.Score.details()): part 2, bonus, caps, pass line …
+    scoring: dict[str, Any] | None = None
+    # Findings an inspector dismissed (with the reason in each one's `review`); never scored.
+    dismissed: list[Finding] = field(default_factory=list)
     # Slash-path counters (fetch/status/404, retry/reason/timeout, trap/calendar, ...).
     counters: dict[str, int] = field(default_factory=dict)
     # Things the crawl skipped or gave up on, each with a reason (limits, traps, robots).
@@ -129,3 +155,7 @@ class RunResult:
     as_of: str  # ISO 8601 with +08:00
     profile: str
     sites: list[SiteResult] = field(default_factory=list)
+    # The profile as given (a shipped name or a file path), so a re-score can load it again.
+    profile_source: str | None = None
+    # The last review applied by `govinspect rescore` (file, counts), None before any.
+    review: dict[str, Any] | None = None

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
@@ -44,6 +45,7 @@ class InspectArgs:
     delay: float = 0.5
     timeout: float = 15.0
     resolve: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    resolve_v6: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     offline: bool = False
     allow_private: bool = False
     user_agent: str | None = None
@@ -53,6 +55,7 @@ class InspectArgs:
     parallel_sites: int = 8
     max_depth: int = 25
     monitor_db: Path | None = None
+    previous: Path | None = None  # an earlier run (its --out or results.json): tampering baseline
 
 
 class ConsoleProgress(Progress):
@@ -127,6 +130,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
             connect_timeout=min(args.timeout, 10.0),
             user_agent=ua,
             resolve=args.resolve,
+            resolve_v6=args.resolve_v6,
             offline=args.offline,
             allow_private=args.allow_private,
         ),
@@ -138,6 +142,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
         ),
         parallel_sites=args.parallel_sites,
         monitor_db=args.monitor_db,
+        previous_fingerprints=load_previous_fingerprints(args.previous) if args.previous else {},
     )
 
 
@@ -164,18 +169,23 @@ def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
 def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
     """The per-site summary a person reads at the end of a run."""
     table = Table(title=f"检查结果（监测时间点 {run.as_of}）", show_lines=False)
-    for col in ("网站", "状态", "页面", "链接", "首页死链", "其他死链", "受限链接", "用时(秒)"):
+    for col in ("网站", "状态", "结论", "得分", "页面", "链接", "首页死链", "其他死链", "受限链接", "用时(秒)"):
         table.add_column(col)
     for site in run.sites:
         home = sum(1 for d in site.dead_links if d.scope == "home")
         other = len(site.dead_links) - home
         status = "已检查" if site.status == "inspected" else f"[red]无法检查：{site.error}"
+        verdict = {"pass": "合格", "fail": "[red]不合格"}.get(site.verdict or "", "")
+        if site.vetoes:
+            verdict += "（单项否决）"
         table.add_row(
-            site.spec.name or site.spec.url, status, str(site.pages), str(site.links_checked),
+            site.spec.name or site.spec.url, status, verdict, "" if site.score is None else f"{site.score:g}",
+            str(site.pages), str(site.links_checked),
             str(home), str(other), str(len(site.blocked_links)), f"{site.seconds:.1f}",
         )
     console.print(table)
-    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.docx, report.xlsx, evidence/)", soft_wrap=True)
+    console.print(f"结果已写入 {out_dir}/ (results.json, report.html, report.docx, report.xlsx, findings-review.xlsx, "
+                  "evidence/)", soft_wrap=True)
 
 
 def exit_code(run: RunResult) -> int:
@@ -221,6 +231,7 @@ def execute(
         with ConsoleProgress(len(specs), console) as progress:
             run = run_inspection(specs, options, progress)
     write_outputs(run, out_dir, json_out)
+    _write_review_sheets(run, options, out_dir)
     if not quiet:
         summary_console = console if json_out == "-" else Console()
         if not summary_console.is_terminal:
@@ -228,6 +239,34 @@ def execute(
             summary_console.width = 160
         print_summary(run, summary_console, out_dir)
     return exit_code(run), run
+
+
+def load_previous_fingerprints(path: Path) -> dict[str, dict[str, Any]]:
+    """Homepage fingerprints of an earlier run (its --out directory or its results.json), by
+    site identity (标识码, else homepage URL). Raises ArgumentProblem when unreadable."""
+    import json
+
+    from govinspect.inspect import site_identity
+
+    results = path / "results.json" if path.is_dir() else path
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArgumentProblem(f"--previous {path}: cannot read results.json ({exc})") from None
+    out: dict[str, dict[str, Any]] = {}
+    for site in data.get("sites") or []:
+        fp = site.get("homepage_fingerprint")
+        if isinstance(fp, dict) and site.get("url"):
+            out[site_identity(SiteSpec(url=site["url"], site_code=site.get("site_code")))] = fp
+    return out
+
+
+def _write_review_sheets(run: RunResult, options: InspectOptions, out_dir: Path) -> None:
+    """findings-review.csv/.xlsx for the inspector (written once per run; rescore never overwrites them)."""
+    from govinspect.profiles.loader import load_profile
+    from govinspect.scoring.rescore import write_review_sheets
+
+    write_review_sheets(run, load_profile(options.profile), out_dir)
 
 
 def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
@@ -246,6 +285,7 @@ def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
         SiteSpec(
             url=s["url"], site_code=s.get("site_code"), name=s.get("name"), organiser=s.get("organiser"),
             region=s.get("region"), portal=s.get("portal"), aliases=tuple(s.get("aliases") or ()),
+            services=s.get("services"),
         )
         for s in sites
     ]

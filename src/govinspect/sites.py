@@ -47,13 +47,15 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                "district"),
     "portal": ("是否门户", "是否门户网站", "是否为门户网", "是否为门户网站", "门户", "门户网站",
                "portal", "isportal"),
+    "services": ("是否有办事服务", "有无办事服务", "有办事服务", "是否提供办事服务", "办事服务", "services",
+                 "hasservices"),
     "aliases": ("别名", "其他域名", "备用域名", "别名域名", "aliases", "alias", "otherhosts"),
     "column_categories": ("栏目分类", "栏目类别", "栏目类型", "栏目分类调整", "columncategories", "columncategory"),
 }
 _HEADER_LOOKUP = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
 
-_TRUE = {"是", "yes", "y", "true", "t", "1", "门户", "√", "✓", "1.0"}
-_FALSE = {"否", "no", "n", "false", "f", "0", "非门户", "×", "0.0"}
+_TRUE = {"是", "yes", "y", "true", "t", "1", "门户", "√", "✓", "1.0", "有"}
+_FALSE = {"否", "no", "n", "false", "f", "0", "非门户", "×", "0.0", "无", "没有"}
 
 # Spaces Excel users paste in: NBSP, ideographic space, zero-width characters.
 _INVISIBLE = re.compile(r"[\u00a0\u3000\u200b-\u200d\ufeff]")
@@ -352,6 +354,7 @@ def read_sites(path: Path) -> list[SiteSpec]:
                 organiser=values.get("organiser") or None,
                 region=values.get("region") or None,
                 portal=_portal(values.get("portal", "")),
+                services=_portal(values.get("services", "")),
                 aliases=_aliases(values.get("aliases", "")),
                 column_overrides=overrides,
                 input_error=error or override_error,

@@ -186,10 +186,12 @@ def test_blank_and_long_stale_thresholds() -> None:
 def test_homepage_veto_only_when_something_was_read() -> None:
     profile = load_profile("gov2019")
     stale = {"latest": "2024-05-20", "items_in_2_weeks": 0, "navigation_only": False, "items": 8,
-             "newest": {"title": "旧闻", "url": H + "/a.html", "date": "2024-05-20"}, "future_items": [], "pages": [H + "/"]}
+             "newest": {"title": "旧闻", "url": H + "/a.html", "date": "2024-05-20"}, "future_items": [], "pages": [H + "/"],
+             "seen_at": "2024-06-15T09:30:00+08:00"}
     (finding,) = freshness_findings(stale, [], profile, as_of=T, home_url=H + "/")
     assert finding.indicator == "veto.homepage_not_updated"
     assert "2024-05-20" in finding.message and finding.evidence[0].url == H + "/"
+    assert finding.evidence[0].seen_at == "2024-06-15T09:30:00+08:00"  # when a person could have seen it
     fresh = dict(stale, latest="2024-06-01")
     assert freshness_findings(fresh, [], profile, as_of=T) == []
     unread = dict(stale, latest=None, items=0, newest=None)  # a script-built homepage: not checked

@@ -41,7 +41,8 @@ SITE_FIELDS = {
 
 def test_top_level_shape(run: RunResult) -> None:
     doc = to_results_json(run)
-    assert set(doc) == {"tool", "as_of", "profile", "sites"}
+    # The contract's four fields, plus the additive extras of docs/results.md.
+    assert set(doc) == {"tool", "as_of", "profile", "sites", "profile_source", "review"}
     assert doc["tool"] == {"name": "govinspect", "version": "0.1.0"}
     assert doc["as_of"] == "2024-06-15T00:00:00+08:00"
     assert doc["profile"] == "gov2019"

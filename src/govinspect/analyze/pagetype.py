@@ -88,8 +88,12 @@ def _conf() -> dict[str, Any]:
     return conf
 
 
+_NUMBERING_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十\d]{1,3}\s*[、.．])\s*")
+
+
 def _label_hits(text: str, labels: list[str]) -> list[str]:
-    """Labels shown as labels: the whole short text (事项名称), or the start of `标签：值`."""
+    """Labels shown as labels: the whole short text (事项名称, 一、事项名称), or the start of `标签：值`."""
+    text = _NUMBERING_RE.sub("", text)
     t = text.strip(_LABEL_STRIP)
     out = []
     for word in labels:

@@ -285,12 +285,12 @@ class SiteColumns:
 
         take(self.home_pages, primary_only=False)
         navigation_only = not any(it.date for it in items)
-        sources = [p.url for p in self.home_pages]
+        judged = self.home_pages
         if navigation_only:
             # 首页仅为导航页: judged by the pages one click away.
-            lists = [p for p in self.second_level if p.facts.kind in ("list", "channel", "letters", "home")]
-            take(lists, primary_only=False)
-            sources = [p.url for p in lists]
+            judged = [p for p in self.second_level if p.facts.kind in ("list", "channel", "letters", "home")]
+            take(judged, primary_only=False)
+        sources = [p.url for p in judged]
         latest, newest, future = self._latest(items)
         start = self.as_of - timedelta(days=HOMEPAGE_WINDOW_DAYS)
         recent = [it for it in items if (d := _iso(it.date)) is not None and start <= d <= self.as_of]
@@ -303,4 +303,5 @@ class SiteColumns:
             "newest": {"title": newest.title, "url": newest.url, "date": newest.date} if newest else None,
             "future_items": [{"title": it.title, "url": it.url, "date": it.date} for it in future],
             "pages": sources[:20],
+            "seen_at": min((p.fetched_at for p in judged if p.fetched_at), default=None),
         }

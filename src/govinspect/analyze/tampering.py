@@ -45,6 +45,7 @@ from govinspect.crawl.urls import host_of, join_url, normalize_url
 
 __all__ = [
     "BAIDUSPIDER_USER_AGENT",
+    "BROWSER_USER_AGENT",
     "FINGERPRINT_VERSION",
     "cloaking",
     "fingerprint",
@@ -60,6 +61,7 @@ _MAX_TEXT_CHARS = 20_000
 @dataclass(frozen=True)
 class _Data:
     user_agent: str
+    browser_user_agent: str
     allowed_hosts: tuple[str, ...]
 
 
@@ -69,12 +71,15 @@ def _data() -> _Data:
     raw = yaml.safe_load(text) or {}
     return _Data(
         user_agent=str(raw["baiduspider_user_agent"]),
+        browser_user_agent=str(raw["browser_user_agent"]),
         allowed_hosts=tuple(str(h).lower().lstrip(".") for h in raw.get("allowed_hosts") or []),
     )
 
 
 BAIDUSPIDER_USER_AGENT: str = _data().user_agent
 """The User-Agent to fetch the crawler's version of a homepage with (from data/tampering.yaml)."""
+BROWSER_USER_AGENT: str = _data().browser_user_agent
+"""The User-Agent to fetch the visitor's version of a homepage with (from data/tampering.yaml)."""
 
 
 def _allowed(host: str) -> bool:

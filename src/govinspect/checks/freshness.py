@@ -128,7 +128,8 @@ def freshness_findings(
                 measure={"latest": latest, "items_in_2_weeks": homepage.get("items_in_2_weeks", 0),
                          "window_days": window},
                 message=_message(settings, latest=latest or "无"),
-                evidence=[Evidence(url=pages[0] if pages else home_url, detail=detail)],
+                evidence=[Evidence(url=pages[0] if pages else home_url, detail=detail,
+                                   seen_at=homepage.get("seen_at"))],
             ))
     for indicator, cols in _veto_columns(columns).items():
         found = _veto(profile, indicator, cols)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from govinspect.models import DeadLink, Evidence, Finding
 from govinspect.profiles.loader import Profile
 from govinspect.report.labels import dead_reason_label
+from govinspect.scoring.rules import price, render_message
 
 EVIDENCE_LIMIT = 50  # a finding shows this many examples; results.json keeps them all
 
@@ -12,10 +13,6 @@ _SCOPES = (
     ("home", "deduct.design.links_home_dead"),
     ("other", "deduct.design.links_other_dead"),
 )
-
-
-def _format_points(points: float) -> str:
-    return f"{points:.1f}".rstrip("0").rstrip(".") if points % 1 else str(int(points))
 
 
 def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]:
@@ -27,11 +24,13 @@ def link_findings(dead_links: list[DeadLink], profile: Profile) -> list[Finding]
         if not links or settings is None:
             continue
         count = len(links)
-        points = round(count * float(settings.get("per_item", 0)), 2)
+        priced = price(settings, {"count": count})
+        points = priced or 0.0
         cap = settings.get("cap")
         if cap is not None:
             points = min(points, float(cap))
-        message = str(settings.get("message", "{count}")).format(count=count, points=_format_points(points))
+        message = render_message(settings, {"count": count}, points if priced is not None else None,
+                                 fallback=f"{count}")
         evidence = [
             Evidence(
                 url=d.source,

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
+from govinspect.analyze.integrity import PageIntegrity
 from govinspect.analyze.pagefacts import PageFacts
+from govinspect.analyze.pageparts import PageParts
 from govinspect.crawl.pageanalysis import (
     SCRIPT_PAGER_TAG,
     PageAnalysis,
@@ -173,9 +175,13 @@ class SiteCrawler:
         on_page: Callable[[PageRecord], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         on_facts: Callable[[str, PageFacts, bool, int, str], None] | None = None,
+        on_integrity: Callable[[str, PageIntegrity, bool, str], None] | None = None,
+        on_parts: Callable[[str, PageParts, bool, int, str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.on_facts = on_facts  # (final URL, facts, is homepage, depth, fetched at)
+        self.on_integrity = on_integrity  # (final URL, integrity facts, is homepage, fetched at)
+        self.on_parts = on_parts  # (final URL, parts, is homepage, depth, fetched at)
         self.spec = spec
         self.capture = capture
         self.on_page = on_page
@@ -351,18 +357,20 @@ class SiteCrawler:
     async def _analyse(self, result: FetchResult, page_url: str, uid: int) -> tuple[PageAnalysis, str | None]:
         """Analyse a page in the worker process when there is one; (analysis, html or None)."""
         worker = self.ctx.worker
-        as_of = self.ctx.as_of if self.on_facts is not None else None
+        as_of = self.ctx.as_of if self.on_facts is not None or self.on_integrity is not None else None
         is_home = uid in self.home_ids
+        hosts = self.scope.hosts
         if worker is not None and worker.alive and self.on_page is None:
             try:
                 analysis = await worker.analyse(
-                    result.body, result.header("content-type"), page_url, as_of=as_of, is_home=is_home
+                    result.body, result.header("content-type"), page_url, as_of=as_of, is_home=is_home,
+                    site_hosts=hosts,
                 )
                 return analysis, None
             except WorkerGone:
                 self._count("worker/gone")
         text, encoding = decode_body(result.body, result.header("content-type"))
-        return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home), text
+        return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home, site_hosts=hosts), text
 
     # ----------------------------------------------------------------- robots
     async def _fetch_robots(self, origin: str) -> RobotsRules:
@@ -427,6 +435,10 @@ class SiteCrawler:
             self.on_progress(self.pages)
         if self.on_facts is not None and analysis.facts is not None:
             self.on_facts(final, analysis.facts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
+        if self.on_integrity is not None and analysis.integrity is not None:
+            self.on_integrity(final, analysis.integrity, uid in self.home_ids, _now_iso(result.started_at or None))
+        if self.on_parts is not None and analysis.parts is not None:
+            self.on_parts(final, analysis.parts, uid in self.home_ids, depth, _now_iso(result.started_at or None))
         if self.on_page is not None and html is not None:
             self.on_page(
                 PageRecord(url, final, depth, result.status or 0, analysis.encoding, html,
@@ -566,6 +578,44 @@ class SiteCrawler:
                 self.queue.task_done()
 
     # ----------------------------------------------------------------- run
+    async def fetch_page_as(self, url: str, user_agent: str, *, note: str = "") -> tuple[str, str, str] | None:
+        """`url` fetched once more with another User-Agent, through the same politeness and
+        capture as every fetch (so the evidence is kept): (final URL, decoded HTML, fetched at),
+        or None when it did not answer 200 with a body."""
+        try:
+            result = await self._fetch(url, headers={"User-Agent": user_agent}, note=note)
+        except HostTripped:
+            return None
+        if not result.responded or result.status != 200 or not result.body:
+            return None
+        text, _ = decode_body(result.body, result.header("content-type"))
+        return result.final_url, text, _now_iso(result.started_at or None)
+
+    def fetched_attachments(self, limit: int) -> list[tuple[str, str]]:
+        """(attachment URL, a page linking it) for up to `limit` in-scope attachments that
+        answered, in the order they were found."""
+        wanted = [
+            tid for tid in sorted(self.outcomes)
+            if self.outcomes[tid].verdict == "ok" and self._kind(tid) == "attachment"
+        ][:limit]
+        source: dict[int, int] = {}
+        want = set(wanted)
+        for s, t in zip(self.edge_src, self.edge_tgt):
+            if t in want and t not in source:
+                source[t] = s
+        return [(self.urls[t], self.urls[source[t]]) for t in wanted if t in source]
+
+    async def fetch_body(self, url: str, *, max_body: int, note: str = "") -> tuple[bytes, str | None, str] | None:
+        """The whole body of `url` (captured), or None when it did not answer 200 or was
+        larger than `max_body`: (body, content type, fetched at)."""
+        try:
+            result = await self._fetch(url, max_body=max_body, note=note)
+        except HostTripped:
+            return None
+        if result.outcome != "ok" or result.status != 200 or not result.body:
+            return None
+        return result.body, result.header("content-type"), _now_iso(result.started_at or None)
+
     async def run(self) -> SiteCrawlResult:
         """Crawl the site; returns even when limits cut it short (with notes saying so)."""
         started = time.monotonic()

@@ -14,8 +14,10 @@ from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
 
+from govinspect.analyze.integrity import PageIntegrity, page_integrity
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.pagefacts import PageFacts, page_facts, script_pages
+from govinspect.analyze.pageparts import PageParts, page_parts
 from govinspect.crawl.urls import join_url
 from govinspect.crawl.verdicts import looks_like_not_found
 from govinspect.net.decoding import decode_body
@@ -41,6 +43,11 @@ class PageAnalysis(NamedTuple):
     error: str | None = None
     # The freshness facts (columns, list items, dates) when asked for with `as_of`.
     facts: PageFacts | None = None
+    # The content-integrity facts (misstatements, illegal content, privacy, secret marks),
+    # asked for together with the freshness facts.
+    integrity: PageIntegrity | None = None
+    # Footer, meta tags, letters, guide, channel and service entries (with `as_of`).
+    parts: PageParts | None = None
 
     @classmethod
     def failed(cls, error: str) -> "PageAnalysis":
@@ -64,10 +71,12 @@ def not_found_text(text: str) -> str | None:
 
 
 def analyse_text(
-    text: str, encoding: str, page_url: str, *, as_of: date | None = None, is_home: bool = False
+    text: str, encoding: str, page_url: str, *, as_of: date | None = None, is_home: bool = False,
+    site_hosts: frozenset[str] = frozenset(),
 ) -> PageAnalysis:
     """Links, title and the not-found signal of already decoded HTML; with `as_of` (T) also
-    the page's freshness facts. The page is parsed once for all of it."""
+    the page's freshness and integrity facts (`site_hosts`: the inspected site's hosts). The
+    page is parsed once for all of it."""
     not_found = not_found_text(text)
     try:
         tree = LexborHTMLParser(text)
@@ -97,13 +106,25 @@ def analyse_text(
             texts.append("")
             hidden.append(False)
     facts = None
+    integrity = None
     error = None
     if as_of is not None and not_found is None:
         try:
             facts = page_facts(text, page_url, as_of=as_of, is_home=is_home, tree=tree)
         except Exception as exc:  # the links are still good; the freshness facts are lost
             error = f"facts: {type(exc).__name__}: {exc}"[:200]
-    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found, error, facts)
+        integrity = page_integrity(text, page_url, tree=tree, as_of=as_of, is_home=is_home, site_hosts=site_hosts)
+    parts = None
+    if as_of is not None and not_found is None:
+        try:
+            context = " ".join([*(n for n, _ in facts.breadcrumb[1:]), facts.column_name or ""]) if facts else ""
+            parts = page_parts(
+                text, page_url, tree=tree, kind=facts.kind if facts else "other", as_of=as_of,
+                urls=urls, texts=texts, context=context,
+            )
+        except Exception as exc:  # the links and freshness facts stand without the parts
+            error = error or f"parts: {type(exc).__name__}: {exc}"[:200]
+    return PageAnalysis(encoding, page.title, urls, tags, texts, hidden, not_found, error, facts, integrity, parts)
 
 
 # Only pages with this few links are searched for script redirects: a full page's scripts
@@ -133,24 +154,25 @@ def pack(analysis: PageAnalysis) -> tuple[object, ...]:
     return (
         analysis.encoding, analysis.title, len(analysis.urls), "\n".join(analysis.urls),
         "\n".join(analysis.tags), "\n".join(analysis.texts), bytes(analysis.hidden),
-        analysis.not_found_text, analysis.error, analysis.facts,
+        analysis.not_found_text, analysis.error, analysis.facts, analysis.integrity, analysis.parts,
     )
 
 
 def unpack(wire: tuple[object, ...]) -> PageAnalysis:
     """Inverse of `pack`."""
-    encoding, title, n, urls, tags, texts, hidden, not_found, error, facts = wire
+    encoding, title, n, urls, tags, texts, hidden, not_found, error, facts, integrity, parts = wire
     if not n:
-        return PageAnalysis(encoding, title, [], [], [], [], not_found, error, facts)  # type: ignore[arg-type]
+        return PageAnalysis(encoding, title, [], [], [], [], not_found, error, facts, integrity, parts)  # type: ignore[arg-type]
     return PageAnalysis(
         encoding, title, urls.split("\n"), tags.split("\n"), texts.split("\n"),  # type: ignore[union-attr, arg-type]
-        [bool(b) for b in hidden], not_found, error, facts,  # type: ignore[union-attr, arg-type]
+        [bool(b) for b in hidden], not_found, error, facts, integrity, parts,  # type: ignore[union-attr, arg-type]
     )
 
 
 def analyse_page(
-    body: bytes, content_type: str | None, page_url: str, *, as_of: date | None = None, is_home: bool = False
+    body: bytes, content_type: str | None, page_url: str, *, as_of: date | None = None, is_home: bool = False,
+    site_hosts: frozenset[str] = frozenset(),
 ) -> PageAnalysis:
-    """Decode and analyse one fetched page (with `as_of`: its freshness facts too)."""
+    """Decode and analyse one fetched page (with `as_of`: its freshness and integrity facts too)."""
     text, encoding = decode_body(body, content_type)
-    return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home)
+    return analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home, site_hosts=site_hosts)

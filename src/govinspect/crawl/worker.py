@@ -9,7 +9,7 @@ bottleneck), and so was a capture thread in the main process (lock contention).
 
 Protocol over one duplex pipe (pickled tuples):
 
-    main → worker   ("analyse", id, body, ctype, url, as_of, is_home) → ("analysed", id, pack(PageAnalysis))
+    main → worker   ("analyse", id, body, ctype, url, as_of, is_home, site_hosts) → ("analysed", id, pack(PageAnalysis))
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
 crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
@@ -71,9 +71,9 @@ def _worker_main(conn: Connection) -> None:
     while True:
         msg = inbox.get()
         if msg[0] == "analyse":
-            _, req_id, body, ctype, url, as_of, is_home = msg
+            _, req_id, body, ctype, url, as_of, is_home, site_hosts = msg
             try:
-                analysis = analyse_page(body, ctype, url, as_of=as_of, is_home=is_home)
+                analysis = analyse_page(body, ctype, url, as_of=as_of, is_home=is_home, site_hosts=site_hosts)
             except Exception as exc:  # never let one page kill the worker
                 analysis = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
             replies.put(("analysed", req_id, pack(analysis)))
@@ -154,11 +154,12 @@ class AnalysisWorker:
             raise AnalysisTimeout() from None
 
     async def analyse(
-        self, body: bytes, content_type: str | None, url: str, *, as_of: date | None = None, is_home: bool = False
+        self, body: bytes, content_type: str | None, url: str, *, as_of: date | None = None, is_home: bool = False,
+        site_hosts: frozenset[str] = frozenset(),
     ) -> PageAnalysis:
         """Decode and parse a page in the worker; a page it cannot finish comes back as an error."""
         try:
-            wire = await self._call("analyse", body, content_type, url, as_of, is_home)
+            wire = await self._call("analyse", body, content_type, url, as_of, is_home, site_hosts)
         except AnalysisTimeout:
             # The worker is stuck in this page: stop it, so the rest of the crawl carries on
             # in-process instead of queueing behind it.

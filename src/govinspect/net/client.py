@@ -303,6 +303,9 @@ class Fetcher:
         self.config = config if config is not None else FetchConfig()
         self._resolver = _GuardedResolver(self.config)
         self._session: aiohttp.ClientSession | None = None
+        self._ssl: ssl.SSLContext | bool = True
+        if self.config.ca_pem:
+            self._ssl = self.verifying_context()
         # str.replace rather than str.format: a user-supplied UA may contain other braces.
         self.user_agent = self.config.user_agent.replace("{version}", __version__)
         self._default_headers = {
@@ -377,6 +380,20 @@ class Fetcher:
         see a name that stops (or starts again) resolving.
         """
         self._resolver.forget(host)
+    def mapped_target(self, host: str, port: int) -> tuple[str, int] | None:
+        """The --resolve target (address, port) for host:port, if the operator gave one."""
+        target = self._resolver.mapped(host, port)
+        if target is None:
+            return None
+        ip = _ip_literal(target[0])
+        return (ip, target[1]) if ip is not None else None
+
+    def verifying_context(self) -> ssl.SSLContext:
+        """A certificate-verifying TLS context: the system store plus `config.ca_pem`."""
+        context = ssl.create_default_context()
+        if self.config.ca_pem:
+            context.load_verify_locations(cadata=self.config.ca_pem)
+        return context
 
     def _check_target(self, url: URL) -> tuple[str, str] | None:
         """Refuse a hop before connecting: scheme, host syntax, and literal IPs vs the guard."""
@@ -487,7 +504,7 @@ class Fetcher:
                     current,
                     headers=hop_headers,
                     allow_redirects=False,
-                    ssl=True if verify_tls else False,
+                    ssl=self._ssl if verify_tls else False,
                     timeout=aiohttp.ClientTimeout(
                         total=remaining, sock_connect=min(cfg.connect_timeout, remaining)
                     ),

@@ -66,6 +66,12 @@ class FetchConfig:
     resolve: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     offline: bool = False
     allow_private: bool = False
+    # IPv6 addresses given by --resolve next to an IPv4 one for the same HOST:PORT. Fetches use
+    # `resolve`; only the IPv6 probe (sitechecks/ipv6.py) connects to these.
+    resolve_v6: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    # Extra trusted CA certificates (PEM text), on top of the system store: a private CA of an
+    # intranet, or the simulated province's own CA.
+    ca_pem: str | None = None
     # Connection pool bound for the whole run.
     max_connections: int = 256
 

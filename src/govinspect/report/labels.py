@@ -130,3 +130,8 @@ def site_status_label(status: str, verdict: str | None = None) -> str:
     if status == "inspected" and verdict in VERDICT_LABELS:
         text += f"（{VERDICT_LABELS[verdict]}）"
     return text
+
+
+def format_points(points: float) -> str:
+    """Points as a 通报 prints them: 3.7, 1, 0.5 (no trailing zeros)."""
+    return f"{points:.1f}".rstrip("0").rstrip(".") if points % 1 else str(int(points))

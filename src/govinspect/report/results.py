@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -23,12 +23,15 @@ from govinspect.models import (
     Finding,
     RunResult,
     SiteResult,
+    SiteSpec,
 )
 from govinspect.report.files import write_text_atomic
 
 __all__ = [
     "TOOL_NAME",
     "dumps_results",
+    "finding_to_json",
+    "run_from_json",
     "site_to_json",
     "to_results_json",
     "write_results",
@@ -73,7 +76,8 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     return {"url": ev.url, "detail": ev.detail, "seen_at": ev.seen_at}
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def finding_to_json(f: Finding) -> dict[str, Any]:
+    """One FINDING object of results.json."""
     return {
         "indicator": f.indicator,
         "veto": bool(f.veto),
@@ -81,7 +85,13 @@ def _finding(f: Finding) -> dict[str, Any]:
         "measure": _jsonable(f.measure),
         "message": f.message,
         "evidence": [_evidence(e) for e in f.evidence],
+        # extras: the id a review decision refers to, and that decision
+        "id": f.id or None,
+        "review": _jsonable(f.review) if f.review is not None else None,
     }
+
+
+_finding = finding_to_json
 
 
 def _dead_link(d: DeadLink) -> dict[str, Any]:
@@ -129,6 +139,7 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
         "region": spec.region,
         "portal": spec.portal,
         "organiser": spec.organiser,
+        "services": spec.services,
         "status": site.status,
     }
     if site.status == "error":
@@ -161,6 +172,17 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             "privacy": _jsonable(site.privacy),
             "availability": _optional_dict(site.availability),
             # extras
+            "secret_marks": _jsonable(site.secret_marks),
+            "homepage_fingerprint": _optional_dict(site.homepage_fingerprint),
+            "domain": _optional_dict(site.domain),
+            "https": _optional_dict(site.https),
+            "ipv6": _optional_dict(site.ipv6),
+            "search": _optional_dict(site.search),
+            "annual_report": _optional_dict(site.annual_report),
+            "not_checked": list(site.not_checked),
+            "scoring": _optional_dict(site.scoring),
+            "dismissed": [_finding(f) for f in site.dismissed],
+            "measured": sorted(set(site.measured)),
             "aliases": list(spec.aliases),
             "counters": _jsonable(dict(sorted(site.counters.items()))),
             "notes": list(site.notes),
@@ -176,6 +198,9 @@ def to_results_json(run: RunResult) -> dict[str, Any]:
         "tool": {"name": TOOL_NAME, "version": run.version},
         "as_of": run.as_of,
         "profile": run.profile,
+        # extras
+        "profile_source": run.profile_source,
+        "review": _optional_dict(run.review),
         "sites": [site_to_json(s) for s in run.sites],
     }
 
@@ -206,3 +231,59 @@ def write_results_stream(run: RunResult, fp: IO[str]) -> None:
         return
     fp.write(text)
     fp.flush()
+
+
+# ---------------------------------------------------------------------------- reading back
+def _from_json(cls: type, data: dict[str, Any]) -> Any:
+    """A dataclass from a JSON object, taking only the keys the dataclass has."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _finding_from_json(data: dict[str, Any]) -> Finding:
+    return Finding(
+        indicator=str(data["indicator"]), veto=bool(data.get("veto")), points=float(data.get("points") or 0.0),
+        measure=dict(data.get("measure") or {}), message=str(data.get("message") or ""),
+        evidence=[_from_json(Evidence, e) for e in data.get("evidence") or ()],
+        id=str(data.get("id") or ""), review=dict(data["review"]) if data.get("review") else None,
+    )
+
+
+_SPEC_KEYS = ("url", "site_code", "name", "organiser", "region", "portal", "services")
+_SITE_SPECIAL = {"spec", "findings", "dismissed", "dead_links", "blocked_links", "pages", "links_checked", "seconds"}
+
+
+def site_from_json(data: dict[str, Any]) -> SiteResult:
+    """A SITE object of results.json back into a SiteResult (inverse of ``site_to_json``).
+
+    Fields beyond the ones named here are copied by name, so a field another stage adds to
+    SiteResult and results.json survives a re-score unchanged.
+    """
+    spec = SiteSpec(**{k: data.get(k) for k in _SPEC_KEYS}, aliases=tuple(data.get("aliases") or ()))
+    stats = data.get("stats") or {}
+    site = SiteResult(
+        spec=spec,
+        findings=[_finding_from_json(f) for f in data.get("findings") or ()],
+        dismissed=[_finding_from_json(f) for f in data.get("dismissed") or ()],
+        dead_links=[_from_json(DeadLink, d) for d in data.get("dead_links") or ()],
+        blocked_links=[_from_json(BlockedLink, b) for b in data.get("blocked_links") or ()],
+        pages=int(stats.get("pages") or 0),
+        links_checked=int(stats.get("links_checked") or 0),
+        seconds=float(stats.get("seconds") or 0.0),
+    )
+    for f in fields(SiteResult):
+        if f.name not in _SITE_SPECIAL and f.name in data:
+            setattr(site, f.name, data[f.name])
+    return site
+
+
+def run_from_json(data: dict[str, Any]) -> RunResult:
+    """results.json (parsed) back into a RunResult, e.g. to re-score it and rewrite the reports."""
+    return RunResult(
+        version=str((data.get("tool") or {}).get("version") or ""),
+        as_of=str(data.get("as_of") or ""),
+        profile=str(data.get("profile") or ""),
+        sites=[site_from_json(s) for s in data.get("sites") or ()],
+        profile_source=data.get("profile_source"),
+        review=data.get("review"),
+    )

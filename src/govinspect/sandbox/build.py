@@ -15,6 +15,7 @@ from govinspect.sandbox import names
 from govinspect.sandbox.defects import ROLE_TABLE
 from govinspect.sandbox.external import build_external_hosts
 from govinspect.sandbox.freshness import FIRST_LEVEL_KEY, NESTED_POLICY, plan_freshness, scenario_for
+from govinspect.sandbox.pagesplan import pages_scenario_for, plan_pages
 from govinspect.sandbox.model import (
     DEFAULT_AS_OF,
     DEFAULT_SLOW_SECONDS,
@@ -24,6 +25,7 @@ from govinspect.sandbox.model import (
     Province,
     SimSite,
 )
+from govinspect.sandbox.sitescenarios import apply_scenario
 from govinspect.sandbox.templates import EXPORTABLE, family
 from govinspect.sandbox.templates.base import Family
 
@@ -48,6 +50,7 @@ def build_province(
     public_port: int | None = None,
     mode: Mode = "live",
     external_port: int = 8182,
+    tampered: bool = False,
 ) -> Province:
     """Build the simulated province deterministically from (seed, n_sites, options).
 
@@ -58,6 +61,8 @@ def build_province(
     public_port: the port absolute URLs carry (None/80: none, the usual --resolve setup).
     mode: "live" (the aiohttp server, every behaviour) or "static" (an nginx-servable copy:
         path-only templates, no server tricks, outside links on 127.0.0.2/127.0.0.3 only).
+    tampered: the homepages of the `tamper` sites load an outside script (the second capture
+        of a tampering test, see sandbox/integrity.py).
     """
     if n_sites < 1:
         raise ValueError("n_sites must be at least 1")
@@ -77,7 +82,7 @@ def build_province(
         options={
             "n_sites": n_sites, "pages_per_site": pages_per_site, "big_site_pages": big_site_pages,
             "as_of": as_of.isoformat(), "slow_timeout_seconds": slow_timeout_seconds,
-            "public_port": public_port, "mode": mode, "external_port": external_port,
+            "public_port": public_port, "mode": mode, "external_port": external_port, "tampered": tampered,
         },
     )
     rng = random.Random(f"{seed}:province")
@@ -164,7 +169,8 @@ def _site(
     towns = tuple(n + rng.choice(d["town_suffixes"]) for n in rng.sample(pool, min(n_towns, len(pool))))
     page_size = 20 if big else fam.page_size
     scenario = scenario_for(i, big, prov.mode)
-    columns = _columns(rng, fam, portal, big_pages, towns, scenario)
+    pages_scenario = pages_scenario_for(i, big, prov.mode)
+    columns = _columns(rng, fam, portal, big_pages, towns, scenario, interaction=pages_scenario != "no_channel")
     site = SimSite(
         province=prov,
         index=i,
@@ -194,14 +200,18 @@ def _site(
         dept_short=dept.short if dept else "",
     )
     site.freshness = scenario
+    if prov.mode == "live":
+        apply_scenario(site, area.pinyin, dept.prefix if dept else None)
+    site.pages_scenario = pages_scenario
     _allocate(rng, site, pages_per_site, big_pages)
     plan_freshness(site)
+    plan_pages(site)
     return site
 
 
 def _columns(
     rng: random.Random, fam: Family, portal: bool, big_pages: int | None, towns: tuple[str, ...],
-    scenario: str = "fresh",
+    scenario: str = "fresh", *, interaction: bool = True,
 ) -> list[Column]:
     """The column tree (parents before children) from the catalogue, shaped by the scenario:
     通知公告/政策文件 raised to the main menu, or 政策文件 split into nested sub-columns."""
@@ -221,6 +231,8 @@ def _columns(
         if not big and top["key"] in ("ztzl", "hdjl", "bsfw"):
             keep = [children[0]] + [c for c in children[1:] if rng.random() < 0.6]
             children = keep
+        if top["key"] == "hdjl" and not interaction:
+            continue  # a site with no 互动交流 at all (after drawing, so the other columns stay as they were)
         if scenario in FIRST_LEVEL_KEY and top["key"] == "xxgk":
             for ch in children:
                 if ch["key"] in ("tzgg", "zcwj"):

@@ -67,6 +67,8 @@ def generate_items(site: SimSite, column: Column) -> list[Item]:
     rng = random.Random(f"{site.seed_key}:col:{column.index}")
     d = data()
     (age_lo, age_hi), (gap_lo, gap_hi) = d["freshness"].get(column.category, d["freshness"]["other"])
+    if column.gap_days is not None:
+        gap_lo, gap_hi = column.gap_days
     templates = d["titles"].get(column.category, d["titles"]["other"])
     sources = d["sources"]
     fam = site.family
@@ -103,6 +105,9 @@ def generate_items(site: SimSite, column: Column) -> list[Item]:
         if rng.random() < img_p:
             item.images = (fam.image_path(site, item, 0),)
         items.append(item)
+    from govinspect.sandbox.pagesplan import decorate_items
+
+    decorate_items(site, column, items)
     return items
 
 

@@ -105,6 +105,11 @@ def _live_hosts() -> list[ExternalHost]:
     ]
     for host, kind in WAF_HOSTS:
         hosts.append(ExternalHost(host, "政务服务网", challenge=_CHALLENGE_OF[kind]))
+    # The link farms and script hosts of the hacked pages (sandbox/integrity.py) are alive.
+    from govinspect.sandbox.integrity import TAMPER_SCRIPT, spam_hosts
+
+    for host, text in [*spam_hosts(), (TAMPER_SCRIPT[0], "站长统计")]:
+        hosts.append(ExternalHost(host, text, {"/": text}, prefixes=("/js/",)))
     return hosts
 
 

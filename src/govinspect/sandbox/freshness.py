@@ -50,7 +50,8 @@ def plan_freshness(site: SimSite) -> None:
             if col.category == "news" or (col.category in ("notice", "policy") and col.parent is None):
                 _stale(col, rng)
     elif scenario == "blank":
-        pool = [c for c in leaves if c.category in _BLANKABLE]
+        # Letters and guide columns keep their entries: they carry the letters/guides scenarios.
+        pool = [c for c in leaves if c.category in _BLANKABLE and c.key not in ("ldxj", "zxts", "bszn")]
         for col in rng.sample(pool, min(len(pool), 6)):
             col.n_items = 0
     elif scenario in ("all_stale", "nav_home_stale"):

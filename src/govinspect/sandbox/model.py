@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from govinspect.sandbox.defects import DefectPlan
     from govinspect.sandbox.external import ExternalHost
+    from govinspect.sandbox.integrity import IntegrityPlan
     from govinspect.sandbox.pages import PageSpec
     from govinspect.sandbox.routing import Outcome
     from govinspect.sandbox.templates.base import Family
@@ -80,6 +81,12 @@ class Item:
     path: str = ""
     attachments: tuple[Attachment, ...] = ()
     images: tuple[str, ...] = ()  # normalised image paths
+    # Letters (sandbox/pagesplan.py): when answered (None: not yet) and the status shown.
+    answered: dt.date | None = None
+    status: str = ""
+    # Guides: elements left out of the page, and elements shown with an empty value.
+    guide_omitted: tuple[str, ...] = ()
+    guide_empty: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date:
@@ -106,6 +113,7 @@ class Column:
     newest_age: int | None = None
     future_days: int | None = None
     dates_hidden: bool = False
+    gap_days: tuple[int, int] | None = None  # days between items, instead of the catalogue's
 
     @property
     def is_leaf(self) -> bool:
@@ -147,6 +155,7 @@ class Footer:
     psb: str
     psb_code: str
     conac_id: str
+    shown_code: str = ""  # the 网站标识码 the footer prints, when it is not the registered one
 
 
 @dataclass(eq=False)
@@ -177,10 +186,18 @@ class SimSite:
     big: bool = False
     freshness: str = "fresh"  # the freshness scenario (sandbox/freshness.py)
     home_nav_only: bool = False  # the homepage is only navigation (no blocks of items)
+    pages_scenario: str = "good"  # letters/guides/footer scenario (sandbox/pagesplan.py)
     area_name: str = ""  # 青山县 / 云溪市
     area_short: str = ""  # 青山 / 云溪
     towns: tuple[str, ...] = ()
     dept_short: str = ""
+    # Site-level scenarios (sandbox/sitescenarios.py): HTTPS certificate, IPv6, site search,
+    # annual-report link, and old hosts that forward here (the registry still names the first).
+    https: str = "none"  # valid | expired | wrong_host | self_signed | none
+    ipv6: bool = False
+    search: str = "works"  # works | error_500 | empty_index | none (no search form at all)
+    annual_report: str = "missing"  # current | current_title | current_short | old_year | missing
+    old_hosts: tuple[str, ...] = ()
 
     # -- identity -----------------------------------------------------------------------
 
@@ -198,6 +215,13 @@ class SimSite:
     def home_url(self) -> str:
         """The site URL (the homepage): link scope `home` means links on exactly this page."""
         return self.origin + "/"
+
+    @property
+    def registered_url(self) -> str:
+        """The homepage address the registry (sites file) gives: an old host when it moved."""
+        if self.old_hosts:
+            return f"http://{self.old_hosts[0]}{self.province.port_suffix}/"
+        return self.home_url
 
     def url(self, path: str) -> str:
         """Absolute URL of a path on this site."""
@@ -261,6 +285,13 @@ class SimSite:
 
         return plan_defects(self)
 
+    @cached_property
+    def integrity(self) -> IntegrityPlan:
+        """The seeded content-integrity problems and traps of this site (sandbox/integrity.py)."""
+        from govinspect.sandbox.integrity import plan_integrity
+
+        return plan_integrity(self)
+
     @property
     def defects(self) -> DefectPlan:
         """Alias of `plan`."""
@@ -312,6 +343,7 @@ class SimSite:
             "host": self.host,
             "aliases": list(self.aliases),
             "url": self.home_url,
+            "registered_url": self.registered_url,
             "name": self.name,
             "site_code": self.site_code,
             "organiser": self.organiser,
@@ -354,7 +386,7 @@ class Province:
         idx: dict[str, Any] = {}
         for site in self.sites:
             idx[site.host] = site
-            for alias in site.aliases:
+            for alias in (*site.aliases, *site.old_hosts):
                 idx[alias] = AliasHost(alias, site)
         for ext in self.external_hosts.values():
             idx[ext.hostname] = ext

@@ -15,7 +15,10 @@ from urllib.parse import unquote
 
 from govinspect.sandbox.defects import home_pictures
 from govinspect.sandbox.external import GOV_PAGES, PROVINCE_DEPTS
+from govinspect.sandbox.integrity import decorate, seeded_for
 from govinspect.sandbox.model import Column, Item, Link, SimSite
+from govinspect.sandbox.sitescenarios import annual_report_links
+from govinspect.sandbox.pagesplan import LETTER_KEYS
 from govinspect.sandbox.urls import join
 
 if TYPE_CHECKING:
@@ -24,8 +27,10 @@ if TYPE_CHECKING:
 # Section names in page order; `links()` walks them in this order.
 SECTIONS = (
     "resources", "header", "nav", "breadcrumb", "subnav", "entries", "pagination", "images",
-    "attachments", "prev_next", "related", "extras", "frames", "iframes", "areas", "friends", "footer",
+    "attachments", "prev_next", "related", "extras", "actions", "frames", "iframes", "areas", "friends", "footer",
+    "seeded",
 )
+FORM_PATH = "/hdjl/write.html"  # the 我要写信 form (sites with letters columns)
 
 
 @dataclass(slots=True)
@@ -68,11 +73,13 @@ class PageSpec:
     prev_next: list[Link] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
     extras: list[Link] = field(default_factory=list)
+    actions: list[Link] = field(default_factory=list)  # 我要写信 on letters lists
     frames: list[Link] = field(default_factory=list)
     iframes: list[Link] = field(default_factory=list)
     areas: list[Link] = field(default_factory=list)
     friends: list[Link] = field(default_factory=list)
     footer: list[Link] = field(default_factory=list)
+    seeded: list[Link] = field(default_factory=list)  # links of seeded integrity HTML (sandbox/integrity.py)
 
     @property
     def url(self) -> str:
@@ -196,7 +203,7 @@ def home_spec(site: SimSite, path: str) -> PageSpec:
         spec.iframes = [Link(site.url("/include/scroll_notice.htm"), "滚动公告", tag="iframe")]
     if "area" in fam.features:
         spec.areas = [Link(_column_link(site, c).url, c.name, tag="area") for c in site.top_columns[:3]]
-    spec.extras = list(site.plan.injections.get(("home",), ()))
+    spec.extras = list(site.plan.injections.get(("home",), ())) + annual_report_links(site)
     return spec
 
 
@@ -227,6 +234,17 @@ def list_spec(site: SimSite, path: str, col: Column, page: int) -> PageSpec:
     spec.entries = [_item_link(site, it) for it in items]
     spec.pagination = _pagination(site, col, page, spec.page_count)
     spec.extras = list(site.plan.injections.get(("list", col.index, page), ()))
+    if col.key in LETTER_KEYS:
+        spec.actions = [Link(site.url(FORM_PATH), "我要写信")]
+    return spec
+
+
+def form_spec(site: SimSite, path: str) -> PageSpec:
+    """The 我要写信 submission form of the site's mailbox."""
+    col = next((c for c in site.leaf_columns if c.key in LETTER_KEYS), None)
+    spec = _frame(site, path, "form", f"我要写信_{col.name if col else '领导信箱'}_{site.name}")
+    spec.column = None
+    spec.breadcrumb = _breadcrumb(site, col) if col is not None else [Link(site.home_url, "首页")]
     return spec
 
 
@@ -435,6 +453,16 @@ def spec_for(site: SimSite, path_qs: str) -> PageSpec | None:
 
 
 def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
+    """The page's spec, with the links of its seeded integrity content (sandbox/integrity.py)."""
+    spec = _build_spec(site, path, key)
+    if spec is not None:
+        seeded = seeded_for(spec)
+        if seeded is not None:
+            spec.seeded = list(seeded.links)
+    return spec
+
+
+def _build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
     """Dispatch on the page key produced by the router."""
     kind = key[0]
     if kind == "home":
@@ -448,6 +476,8 @@ def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
         return article_spec(site, path, item) if item is not None else None
     if kind == "sitemap":
         return sitemap_spec(site, path)
+    if kind == "form":
+        return form_spec(site, path)
     if kind == "search":
         return search_spec(site, path)
     if kind == "frameset":
@@ -467,9 +497,10 @@ def build_spec(site: SimSite, path: str, key: PageKey) -> PageSpec | None:
     return None
 
 
-def render_path(site: SimSite, path_qs: str) -> str | None:
-    """HTML text of the page at `path_qs` (None when the site serves no page there)."""
+def render_path(site: SimSite, path_qs: str, user_agent: str | None = None) -> str | None:
+    """HTML text of the page at `path_qs` (None when the site serves no page there); a few
+    seeded homepages differ by `user_agent` (cloaking, see sandbox/integrity.py)."""
     spec = spec_for(site, path_qs)
     if spec is None:
         return None
-    return site.family.render(spec)
+    return decorate(spec, site.family.render(spec), user_agent)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from govinspect.sandbox.pagesplan import LETTER_KEYS
 from govinspect.sandbox.model import Resource, SimSite
+from govinspect.sandbox.sitescenarios import annual_report_links
 from govinspect.sandbox.urls import join, split_path
 
 if TYPE_CHECKING:
@@ -39,6 +41,9 @@ def canonical(path_qs: str) -> str:
     return path
 
 
+FORM_PATH = "/hdjl/write.html"  # the 我要写信 form (pages.FORM_PATH)
+
+
 def build_index(site: SimSite) -> dict[str, Resource]:
     """Every path the site serves (pages, files, redirects), built once from the model."""
     fam = site.family
@@ -54,6 +59,8 @@ def build_index(site: SimSite) -> dict[str, Resource]:
         idx[path] = page(key)
     if site.robots_disallow():
         idx["/search/index.html"] = page(("search",))
+    if any(c.key in LETTER_KEYS for c in site.leaf_columns):
+        idx[FORM_PATH] = page(("form",))
     head405 = "head_not_allowed" in site.roles
     for col in site.columns:
         if not col.is_leaf:
@@ -78,6 +85,8 @@ def build_index(site: SimSite) -> dict[str, Resource]:
     for path in fam.assets.values():
         idx[path] = Resource("file", ("asset", path.rsplit(".", 1)[-1]))
     idx["/favicon.ico"] = Resource("file", ("asset", "ico"))
+    for link in annual_report_links(site):
+        idx[link.url[len(site.origin):]] = Resource("file", ("attachment", "pdf"), head_405=head405)
     idx["/robots.txt"] = Resource("file", ("robots",))
     for path, (status, location) in plan.redirects.items():
         idx[path] = Resource("redirect", status=status, location=location)

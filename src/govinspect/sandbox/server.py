@@ -12,6 +12,7 @@ import contextlib
 import gzip
 import ipaddress
 import re
+import socket
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,8 +23,11 @@ from aiohttp import web
 
 from govinspect.sandbox.external import ExternalHost
 from govinspect.sandbox.files import content_type, file_body, robots_txt
+from govinspect.sandbox.integrity import seeded_file, varies_by_agent
 from govinspect.sandbox.model import Province, Resource, SimSite
+from govinspect.sandbox.pages import render_path
 from govinspect.sandbox.routing import AliasHost, canonical
+from govinspect.sandbox.search import search_answer
 from govinspect.sandbox.templates.special import (
     TOO_MANY,
     UNKNOWN_HOST,
@@ -86,6 +90,11 @@ class SandboxApp:
     async def _answer(self, request: web.Request, hostname: str, target: Any) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, headers={"Allow": "GET, HEAD"})
+        if isinstance(target, SimSite):
+            found = search_answer(target, request.path, request.rel_url.raw_query_string)
+            if found is not None:
+                charset = target.encoding if target.encoding != "gbk" else "gb2312"
+                return web.Response(status=found[0], body=found[1], content_type="text/html", charset=charset)
         path_qs = canonical(request.raw_path)
         res: Resource = target.lookup(path_qs)
         if res.behaviour == "slow":
@@ -107,6 +116,10 @@ class SandboxApp:
             return web.Response(status=res.status, body=body.encode(), headers=_multi(headers))
         if res.head_405 and request.method == "HEAD":
             return web.Response(status=405, headers={"Allow": "GET, POST"})
+        if isinstance(target, SimSite) and res.key[:1] == ("home",) and varies_by_agent(target):
+            # Cloaked (or harmlessly varying) homepages: rendered per request, never cached.
+            entry = self._site_body(target, path_qs, res, request.headers.get("User-Agent"))
+            return self._send(request, entry, res)
         entry = self._body(hostname, path_qs, target, res)
         return self._send(request, entry, res)
 
@@ -142,11 +155,11 @@ class SandboxApp:
             return _Body(200, content_type(ext), file_body(ext, path_qs))
         return _Body(404, "text/html", b"<html><body><h1>404 Not Found</h1></body></html>")
 
-    def _site_body(self, site: SimSite, path_qs: str, res: Resource) -> _Body:
+    def _site_body(self, site: SimSite, path_qs: str, res: Resource, user_agent: str | None = None) -> _Body:
         fam = site.family
         html_ct = "text/html" + (f"; charset={site.header_charset}" if site.header_charset else "")
         if res.kind == "page":
-            text = site.render(path_qs)
+            text = render_path(site, path_qs, user_agent)
             if text is not None:
                 return _Body(200, html_ct, _encode(site, text))
             res = Resource("not_found", status=200 if "soft_404" in site.roles else 404)
@@ -154,7 +167,7 @@ class SandboxApp:
             if res.key[0] == "robots":
                 return _Body(200, "text/plain", robots_txt(site.robots_disallow()))
             ext = res.key[1]
-            return _Body(200, content_type(ext), file_body(ext, path_qs))
+            return _Body(200, content_type(ext), seeded_file(site, path_qs) or file_body(ext, path_qs))
         if res.status == 200:  # soft 404: the same 页面不存在 page for every unknown URL
             return _Body(200, html_ct, _encode(site, soft_404_page()))
         return _Body(404, html_ct, _encode(site, fam.render_not_found(site)))
@@ -226,12 +239,22 @@ def make_app(province: Province) -> web.Application:
 
 @dataclass
 class ServerHandle:
-    """A running server: its port, and how to stop it."""
+    """A running server: its port, and how to stop it.
+
+    A live province also listens for HTTPS (one port, certificates by SNI, `ca_pem` the CA
+    to trust) and on ::1 for the IPv6 check; `closed_port` is bound but never listens, so a
+    connection to it is refused (the sites without HTTPS).
+    """
 
     runner: web.AppRunner
     host: str
     port: int
     app: web.Application
+    tls_port: int | None = None
+    v6_port: int | None = None
+    closed_port: int | None = None
+    ca_pem: str | None = None
+    closed_socket: socket.socket | None = None
 
     @property
     def handler(self) -> SandboxApp:
@@ -239,8 +262,10 @@ class ServerHandle:
         return self.app[HANDLER_KEY]
 
     async def close(self) -> None:
-        """Stop listening and release the port."""
+        """Stop listening and release the ports."""
         await self.runner.cleanup()
+        if self.closed_socket is not None:
+            self.closed_socket.close()
 
 
 async def start_server(province: Province, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
@@ -252,7 +277,31 @@ async def start_server(province: Province, host: str = "127.0.0.1", port: int = 
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
     bound = runner.addresses[0][1]
-    return ServerHandle(runner, host, bound, app)
+    handle = ServerHandle(runner, host, bound, app)
+    if province.mode == "live":
+        await _start_extras(handle, province, host)
+    return handle
+
+
+async def _start_extras(handle: ServerHandle, province: Province, host: str) -> None:
+    """The HTTPS listener, the IPv6 listener (when ::1 exists) and the refusing port."""
+    from govinspect.sandbox.tls import build_tls
+
+    tls = build_tls(province)
+    handle.ca_pem = tls.ca_pem
+    secure = web.TCPSite(handle.runner, host, 0, ssl_context=tls.server_context(), backlog=1024, reuse_address=True)
+    await secure.start()
+    handle.tls_port = secure._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        v6 = web.TCPSite(handle.runner, "::1", 0, backlog=256, reuse_address=True)
+        await v6.start()
+        handle.v6_port = v6._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    except OSError:
+        handle.v6_port = None  # no IPv6 on this machine: the IPv6 scenarios cannot be served
+    closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    closed.bind((host, 0))  # bound, never listening: connections are refused
+    handle.closed_socket = closed
+    handle.closed_port = closed.getsockname()[1]
 
 
 class ThreadedServer:

@@ -13,9 +13,12 @@ from collections import Counter, deque
 from typing import Any
 
 from govinspect.sandbox.files import DOC_EXTS, IMAGE_EXTS
+from govinspect.sandbox.integrity import integrity_truth
 from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
+from govinspect.sandbox.sitescenarios import sitecheck_truth
 from govinspect.sandbox.truth_columns import column_truth, homepage_truth
+from govinspect.sandbox.truth_pages import pages_truth
 from govinspect.sandbox.urls import split_path
 
 FOLLOW = frozenset({"a", "area", "frame", "iframe"})
@@ -102,7 +105,13 @@ def site_truth(site: SimSite) -> dict[str, Any]:
         "freshness_scenario": site.freshness,
         "homepage": homepage_truth(site),
         "columns": column_truth(site),
+        "pages_scenario": site.pages_scenario,
+        "page_parts": pages_truth(site),
+        "integrity_scenarios": list(site.integrity.scenarios),
+        **integrity_truth(site),
     })
+    if prov.mode == "live":
+        info["sitechecks"] = sitecheck_truth(site)
     return info
 
 
@@ -164,5 +173,5 @@ def sites_csv(province: Province) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["网站标识码", "网站名称", "首页地址", "主办单位", "地区", "是否门户"])
     for s in province.sites:
-        w.writerow([s.site_code, s.name, s.home_url, s.organiser, s.region, "是" if s.portal else "否"])
+        w.writerow([s.site_code, s.name, s.registered_url, s.organiser, s.region, "是" if s.portal else "否"])
     return buf.getvalue()

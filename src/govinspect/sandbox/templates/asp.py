@@ -133,7 +133,7 @@ class AspFamily(Family):
             f'<td width="100" align="center"><a href="{ctx.href(fl[F_CONAC])}" target="_blank">{ctx.img(fl[F_CONAC_IMG], " border=0")}</a></td>'
             f'<td align="center">版权所有：{esc(f.organiser)}　{ctx.a(fl[F_SITEMAP])}<br>'
             f"地址：{esc(f.address)}　电话：{esc(f.phone)}<br>"
-            f"网站标识码：{site.site_code}　{ctx.a(fl[F_ICP], attrs=BLANK)}<br>"
+            f"网站标识码：{f.shown_code or site.site_code}　{ctx.a(fl[F_ICP], attrs=BLANK)}<br>"
             f'<a href="{ctx.href(fl[F_PSB])}" target="_blank">{ctx.img(fl[F_GHS], " border=0")}{esc(f.psb)}</a><br>'
             "建议使用IE6.0以上浏览器、1024×768分辨率浏览本站</td>"
             f'<td width="100" align="center"><a href="{ctx.href(fl[F_JIUCUO])}" target="_blank">{ctx.img(fl[F_JIUCUO_IMG], " border=0")}</a></td>'

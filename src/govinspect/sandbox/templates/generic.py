@@ -41,6 +41,7 @@ STYLE = """
 
 
 class GenericFamily(Family):
+    layout = "div"
     """A home-grown JSP CMS with modern-ish markup."""
 
     name = "generic"
@@ -136,7 +137,7 @@ class GenericFamily(Family):
             f'<a href="{ctx.href(fl[F_JIUCUO])}" target="_blank">{ctx.img(fl[F_JIUCUO_IMG])}</a></div>'
             f"<p>主办：{esc(f.organiser)} | 承办：{esc(f.undertaker)} | {ctx.a(fl[F_SITEMAP])}</p>"
             f"<p>地址：{esc(f.address)} 电话：{esc(f.phone)}</p>"
-            f"<p>网站标识码：{site.site_code} {ctx.a(fl[F_ICP], attrs=BLANK)} "
+            f"<p>网站标识码：{f.shown_code or site.site_code} {ctx.a(fl[F_ICP], attrs=BLANK)} "
             f'<a href="{ctx.href(fl[F_PSB])}" target="_blank">{ctx.img(fl[F_GHS])}{esc(f.psb)}</a></p>'
             "</div></footer>"
         )

@@ -38,6 +38,7 @@ table{border-collapse:collapse}td{padding:0}
 
 
 class HanwebFamily(Family):
+    layout = "dl"
     """Hanweb jcms department site."""
 
     name = "hanweb"
@@ -115,7 +116,7 @@ class HanwebFamily(Family):
             f'<td width="120" align="center"><a href="{ctx.href(fl[F_CONAC])}" target="_blank">{ctx.img(fl[F_CONAC_IMG])}</a></td>'
             f"<td>主办单位：{esc(f.organiser)}&nbsp;&nbsp;承办单位：{esc(f.undertaker)}<br>"
             f"地址：{esc(f.address)}&nbsp;&nbsp;电话：{esc(f.phone)}&nbsp;&nbsp;邮箱：{esc(f.email)}<br>"
-            f"网站标识码：{site.site_code}&nbsp;&nbsp;{ctx.a(fl[F_ICP], attrs=BLANK)}&nbsp;&nbsp;"
+            f"网站标识码：{f.shown_code or site.site_code}&nbsp;&nbsp;{ctx.a(fl[F_ICP], attrs=BLANK)}&nbsp;&nbsp;"
             f'<a href="{ctx.href(fl[F_PSB])}" target="_blank">{ctx.img(fl[F_GHS])}{esc(f.psb)}</a>&nbsp;&nbsp;'
             f"{ctx.a(fl[F_SITEMAP])}</td>"
             f'<td width="120" align="center"><a href="{ctx.href(fl[F_JIUCUO])}" target="_blank">{ctx.img(fl[F_JIUCUO_IMG])}</a></td>'
@@ -128,7 +129,8 @@ class HanwebFamily(Family):
         """Items as table rows: title cell and date cell ([06-12] or 2024-06-12)."""
         out = []
         for lk in links:
-            date = f"[{lk.date:%m-%d}]" if short else f"{lk.date:%Y-%m-%d}"
+            # An undated item keeps an empty date cell, as the other templates render it.
+            date = "" if lk.date is None else f"[{lk.date:%m-%d}]" if short else f"{lk.date:%Y-%m-%d}"
             out.append(f'<tr><td>{ctx.a(lk, attrs=BLANK)}</td><td class="lm_date">{date}</td></tr>')
         return "".join(out)
 

@@ -128,7 +128,7 @@ class TrsFamily(Family):
             f'<div class="fc"><p>{ctx.a(fl[F_SITEMAP])} | <a href="javascript:;">联系我们</a></p>'
             f"<p>主办单位：{esc(f.organiser)}　承办单位：{esc(f.undertaker)}</p>"
             f"<p>地址：{esc(f.address)}　联系电话：{esc(f.phone)}</p>"
-            f"<p>网站标识码：{site.site_code}　{ctx.a(fl[F_ICP], attrs=BLANK)}　"
+            f"<p>网站标识码：{f.shown_code or site.site_code}　{ctx.a(fl[F_ICP], attrs=BLANK)}　"
             f'<a href="{ctx.href(fl[F_PSB])}" target="_blank">{ctx.img(fl[F_GHS])}{esc(f.psb)}</a></p></div>'
             f'<div class="fr"><a href="{ctx.href(fl[F_JIUCUO])}" target="_blank">{ctx.img(fl[F_JIUCUO_IMG])}</a></div>'
             "</div></div>"

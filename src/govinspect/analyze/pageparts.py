@@ -1,0 +1,67 @@
+"""One page → its footer marks, standard meta tags, letters, guide and channel/service entries:
+what the interaction, service and identity checks need, as plain tuples cheap to send from
+the analysis worker. The footer and meta tags are read on every page (cheap); letters and
+guides only on pages whose raw text passes their cheap tests (`looks_like_letters`,
+`looks_like_guide`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborHTMLParser
+
+from govinspect.analyze.footer import FooterFacts, page_footer
+from govinspect.analyze.guides import Guide, guide_rules, looks_like_guide, page_guide
+from govinspect.analyze.letters import LettersPage, channel_links, looks_like_letters, page_letters
+from govinspect.analyze.pagemeta import page_meta
+
+__all__ = ["PageParts", "page_parts", "service_links"]
+
+MAX_ENTRIES = 10
+
+
+class PageParts(NamedTuple):
+    """The identity, interaction and service facts of one page."""
+
+    kind: str  # the page type (analyze.pagetype.KINDS)
+    footer: FooterFacts
+    meta: tuple[tuple[str, str], ...]  # standard meta tags present: (name, value)
+    letters: LettersPage | None
+    guide: Guide | None
+    channels: tuple[tuple[str, str], ...]  # (text, URL) of links naming a consultation channel
+    services: tuple[tuple[str, str], ...]  # (text, URL) of links into 办事服务
+
+
+def service_links(urls: list[str], texts: list[str], *, limit: int = MAX_ENTRIES) -> tuple[tuple[str, str], ...]:
+    """Links into 办事服务: by their text (政务服务, 办事指南 …) or a service platform's host."""
+    conf = guide_rules()
+    out: list[tuple[str, str]] = []
+    for url, text in zip(urls, texts, strict=False):
+        host = url.split("://", 1)[-1].split("/", 1)[0].lower()
+        if (text and len(text) <= 20 and any(w in text for w in conf["service_words"])) or any(
+            h in host for h in conf["service_hosts"]
+        ):
+            out.append((text, url))
+            if len(out) >= limit:
+                break
+    return tuple(out)
+
+
+def page_parts(
+    html: str, url: str, *, tree: LexborHTMLParser, kind: str, as_of: date,
+    urls: list[str], texts: list[str], context: str = "",
+) -> PageParts:
+    """The parts of a decoded, parsed page (`urls`/`texts`: its links as the crawler has them;
+    `context`: its breadcrumb and column name, which name a letters channel)."""
+    letters = page_letters(html, url, as_of=as_of, tree=tree, context=context) if looks_like_letters(html) else None
+    guide = page_guide(html, url, tree=tree) if looks_like_guide(html) else None
+    return PageParts(
+        kind=kind,
+        footer=page_footer(html),
+        meta=tuple(page_meta(tree).items()),
+        letters=letters,
+        guide=guide,
+        channels=channel_links(urls, texts, limit=MAX_ENTRIES),
+        services=service_links(urls, texts),
+    )
