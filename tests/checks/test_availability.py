@@ -37,16 +37,21 @@ def test_five_percent_failed_is_the_veto_with_evidence() -> None:
     assert notes == []
     (veto,) = findings
     assert veto.indicator == "veto.site_unreachable" and veto.veto and veto.points == 0
-    assert veto.message == "监测时间点前1周内共访问网站首页140次，无法访问7次，异常比例5%，站点无法访问，单项否决"
+    assert veto.message == "监测1周内首页无法访问次数占监测总次数的比例达5%，站点无法访问，单项否决"
     assert veto.measure["probes"] == 140 and veto.measure["failures"] == 7
     summary, *probes = veto.evidence
     assert summary.url == HOME and "共访问首页140次，失败7次（连接被拒绝7次）" in summary.detail
     assert len(probes) == 7 and all(e.detail.endswith("连接被拒绝") and e.seen_at for e in probes)
 
 
-def test_just_under_five_percent_is_no_veto_in_2019() -> None:
+def test_just_under_five_percent_is_no_veto_and_2019_lists_it_unpriced() -> None:
     av = availability(24, 8)  # 8 / 168 = 4.76 %
-    assert availability_findings(av, load_profile("gov2019"), home_url=HOME) == ([], [])
+    findings, notes = availability_findings(av, load_profile("gov2019"), home_url=HOME)
+    # gov2019 has no confirmed price for the 2015 deduction: shown, deducting nothing.
+    (listed,) = findings
+    assert listed.indicator == "deduct.availability.home_unreachable" and not listed.veto
+    assert (listed.points, listed.message) == (0.0, "监测期间首页无法访问次数占比4.7%")
+    assert notes == []
 
 
 def test_2015_deducts_five_points_per_full_percent() -> None:
@@ -58,7 +63,7 @@ def test_2015_deducts_five_points_per_full_percent() -> None:
     (deduct,) = findings
     assert deduct.indicator == "deduct.availability.home_unreachable" and not deduct.veto
     assert (deduct.points, deduct.message) == (20.0, "网站状态异常比例4.5%，扣20分")
-    assert deduct.measure["full_percent"] == 4
+    assert deduct.measure["percent"] == 4.5
     (deduct,) = availability_findings(availability(20, 2), load_profile("census2015"), home_url=HOME)[0]
     assert (deduct.points, deduct.message) == (5.0, "网站状态异常比例1.4%，扣5分")  # 2 / 140
     # Below 1 %: nothing.
@@ -70,8 +75,9 @@ def test_2015_vetoes_at_five_percent_without_also_deducting() -> None:
     assert [f.indicator for f in findings] == ["veto.site_unreachable"]
 
 
-def test_the_2019_profile_does_not_score_the_2015_deduction() -> None:
-    assert availability_findings(availability(20, 3), load_profile("gov2019"), home_url=HOME) == ([], [])
+def test_under_one_percent_is_no_finding() -> None:
+    for name in ("gov2019", "census2015"):
+        assert availability_findings(availability(24, 1), load_profile(name), home_url=HOME) == ([], [])
 
 
 def test_insufficient_coverage_gives_a_note_and_no_finding_however_bad() -> None:
