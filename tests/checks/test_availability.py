@@ -92,3 +92,17 @@ def test_blocked_probes_do_not_dilute_or_inflate_the_ratio() -> None:
 
 def test_no_availability_no_finding() -> None:
     assert availability_findings(None, load_profile("gov2019"), home_url=HOME) == ([], [])
+
+
+def test_scoring_prices_the_deduction_from_the_exact_share_not_a_rounded_ratio() -> None:
+    # 8 failures in 267 probes (38–39 a day) is 2.996 %: two full percent, 10 points in 2015.
+    # The stored ratio (0.03 to four places) must not make it three (15 points).
+    from govinspect.scoring.score import score_site
+
+    av = availability([39, 38, 38, 38, 38, 38, 38], 8)
+    assert (av["probes"], av["failures"], av["ratio"]) == (267, 8, 0.03)
+    profile = load_profile("census2015")
+    (found,), _ = availability_findings(av, profile, home_url=HOME)
+    assert found.points == 10.0
+    (scored,) = score_site([found], {"availability"}, profile).findings
+    assert (scored.points, scored.message) == (10.0, "网站状态异常比例2.9%，扣10分")

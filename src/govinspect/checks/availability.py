@@ -99,8 +99,11 @@ def availability_findings(
     probes, failures = int(availability["probes"]), int(availability["failures"])
     share = Fraction(failures, probes)
     percent = percent_text(failures, probes)
+    # `percent` is what scoring re-prices from (scoring/rules.py reads it before `ratio`): the
+    # exact share truncated to one decimal, so 2.996 % stays two full percent, whereas the
+    # stored ratio rounded to four places (0.03) would make it three.
     measure = {
-        "probes": probes, "failures": failures, "ratio": availability.get("ratio"),
+        "probes": probes, "failures": failures, "ratio": availability.get("ratio"), "percent": float(percent),
         "blocked": int(availability.get("blocked", 0)), "days_covered": availability.get("days_covered"),
         "window": availability.get("window"),
     }
