@@ -142,12 +142,12 @@ def inspect(
     replay: Optional[Path] = typer.Option(
         None, "--replay", help="用以前某次检查的输出目录中的抓取存档重新分析，不再联网 (re-run on a stored capture)"
     ),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", help="上次检查的输出目录或 results.json，用于发现首页被篡改 (tampering baseline)"
+    ),
     monitor_db: Optional[Path] = typer.Option(
         None, "--monitor-db",
         help="可用性监测数据库（govinspect monitor 写入），填写 availability；默认 $GOVINSPECT_MONITOR_DB",
-    ),
-    previous: Optional[Path] = typer.Option(
-        None, "--previous", help="上次检查的输出目录或 results.json，用于发现首页被篡改 (tampering baseline)"
     ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
@@ -169,8 +169,7 @@ def inspect(
             out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,
             resolve=parse_resolve(resolve), resolve_v6=parse_resolve_v6(resolve), offline=offline,
             allow_private=allow_private, user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
-            parallel_sites=parallel_sites, max_depth=max_depth, previous=previous,
-            monitor_db=monitor_db,
+            parallel_sites=parallel_sites, max_depth=max_depth, previous=previous, monitor_db=monitor_db,
         )
         code = run_inspect_command(args)
     except UsageError as exc:

@@ -109,12 +109,12 @@ def site_keys(specs: list[SiteSpec]) -> list[str]:
 
 async def inspect_site(
     ctx: RunContext, spec: SiteSpec, key: str, options: InspectOptions, profile: Profile,
-    progress: Progress, portal_host: str | None = None, availability: AvailabilityReader | None = None,
+    progress: Progress, portal_host: str | None = None,
 ) -> SiteResult:
     """Inspect one site; never raises (an unexpected failure becomes the site's error).
 
     `portal_host` is the host of the same region's portal when the run has one (for the
-    department-domain rule); `availability` reads the monitor's probes of the week before T.
+    department-domain rule).
     """
     result = SiteResult(spec=spec)
     checks: SiteChecks | None = None
@@ -192,7 +192,6 @@ async def inspect_site(
         result.error = f"检查程序出错 (internal error): {type(exc).__name__}: {exc}"[:500]
         result.notes.append(traceback.format_exc(limit=5)[-2000:])
         result.seconds = round(time.monotonic() - started, 2)
-        _add_availability(result, availability, options, profile)
         return result
     finally:
         if capture is not None:
@@ -208,8 +207,6 @@ async def inspect_site(
     if crawl.error:
         result.status = "error"
         result.error = crawl.error
-        # Not scored ("无法检查"), but the week of probes is exactly this site's evidence.
-        _add_availability(result, availability, options, profile)
         return result
     result.dead_links = crawl.dead_links
     result.blocked_links = crawl.blocked_links
@@ -228,7 +225,6 @@ async def inspect_site(
         result.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
     if checks is not None:
         _add_sitechecks(result, checks, profile)
-    _add_availability(result, availability, options, profile)
     score_result(result, profile)
     return result
 
@@ -245,26 +241,6 @@ def _add_freshness(
     result.findings += freshness_findings(
         result.homepage, result.columns, profile, as_of=as_of, now=now, home_url=home_url
     )
-
-
-def _add_availability(
-    result: SiteResult, reader: AvailabilityReader | None, options: InspectOptions, profile: Profile
-) -> None:
-    """The monitor's week before T → `availability`, and the veto or deduction it reaches."""
-    if reader is None:
-        return
-    days, min_per_day = coverage_rule(profile)
-    try:
-        result.availability = reader.availability(
-            url=result.spec.url, site_code=result.spec.site_code, as_of=options.as_of,
-            days=days, min_per_day=min_per_day,
-        )
-        findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
-    except Exception as exc:  # a damaged store costs the availability facts, not the site
-        result.notes.append(f"availability/error: {type(exc).__name__}: {exc}"[:300])
-        return
-    result.findings += findings
-    result.notes += notes
 
 
 async def _integrity_fetches(crawler: SiteCrawler, integrity: SiteIntegrity, options: InspectOptions) -> None:
@@ -355,6 +331,35 @@ def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, pr
     result.findings += identity_findings(result.footer, profile, home_url=home_url)
 
 
+def _add_availability(
+    result: SiteResult, reader: AvailabilityReader, options: InspectOptions, profile: Profile
+) -> None:
+    """The monitor's week before T → `availability`, and the veto or deduction it reaches.
+
+    Also for a site the crawl could not reach at all: that is exactly when the probes matter.
+    """
+    days, min_per_day = coverage_rule(profile)
+    try:
+        result.availability = reader.availability(
+            url=result.spec.url, site_code=result.spec.site_code, as_of=options.as_of,
+            days=days, min_per_day=min_per_day,
+        )
+    except Exception as exc:  # a damaged store costs the availability facts, not the site
+        result.notes.append(f"availability/error: {type(exc).__name__}: {exc}"[:300])
+        return
+    findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
+    result.findings += findings
+    result.notes += notes
+    if result.status == "inspected":
+        score_result(result, profile)
+    else:
+        # The crawl could not reach the site at all: the monitor's veto still stands on its own
+        # evidence (the probes), while nothing else could be measured.
+        result.vetoes = [f.indicator for f in result.findings if f.veto]
+        if result.vetoes:
+            result.verdict, result.score = "fail", None
+
+
 async def inspect_sites(
     specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
 ) -> RunResult:
@@ -413,8 +418,10 @@ async def _run_sites(
                 progress.site_started(keys[i], specs[i])
                 res = await inspect_site(
                     ctx, specs[i], keys[i], options, profile, progress,
-                    portal_host=portals.get(specs[i].region or ""), availability=availability,
+                    portal_host=portals.get(specs[i].region or ""),
                 )
+                if availability is not None and not specs[i].input_error:
+                    _add_availability(res, availability, options, profile)
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)

@@ -54,8 +54,8 @@ class InspectArgs:
     ignore_robots: bool = False
     parallel_sites: int = 8
     max_depth: int = 25
-    monitor_db: Path | None = None
     previous: Path | None = None  # an earlier run (its --out or results.json): tampering baseline
+    monitor_db: Path | None = None
 
 
 class ConsoleProgress(Progress):
@@ -141,8 +141,8 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
             respect_robots=not args.ignore_robots,
         ),
         parallel_sites=args.parallel_sites,
-        monitor_db=args.monitor_db,
         previous_fingerprints=load_previous_fingerprints(args.previous) if args.previous else {},
+        monitor_db=args.monitor_db,
     )
 
 

@@ -37,21 +37,16 @@ def test_five_percent_failed_is_the_veto_with_evidence() -> None:
     assert notes == []
     (veto,) = findings
     assert veto.indicator == "veto.site_unreachable" and veto.veto and veto.points == 0
-    assert veto.message == "监测1周内首页无法访问次数占监测总次数的比例达5%，站点无法访问，单项否决"
+    assert veto.message == "监测时间点前1周内共访问网站首页140次，无法访问7次，异常比例5%，站点无法访问，单项否决"
     assert veto.measure["probes"] == 140 and veto.measure["failures"] == 7
     summary, *probes = veto.evidence
     assert summary.url == HOME and "共访问首页140次，失败7次（连接被拒绝7次）" in summary.detail
     assert len(probes) == 7 and all(e.detail.endswith("连接被拒绝") and e.seen_at for e in probes)
 
 
-def test_just_under_five_percent_is_no_veto_and_2019_lists_it_unpriced() -> None:
+def test_just_under_five_percent_is_no_veto_in_2019() -> None:
     av = availability(24, 8)  # 8 / 168 = 4.76 %
-    findings, notes = availability_findings(av, load_profile("gov2019"), home_url=HOME)
-    # gov2019 has no confirmed price for the 2015 deduction: shown, deducting nothing.
-    (listed,) = findings
-    assert listed.indicator == "deduct.availability.home_unreachable" and not listed.veto
-    assert (listed.points, listed.message) == (0.0, "监测期间首页无法访问次数占比4.7%")
-    assert notes == []
+    assert availability_findings(av, load_profile("gov2019"), home_url=HOME) == ([], [])
 
 
 def test_2015_deducts_five_points_per_full_percent() -> None:
@@ -63,7 +58,7 @@ def test_2015_deducts_five_points_per_full_percent() -> None:
     (deduct,) = findings
     assert deduct.indicator == "deduct.availability.home_unreachable" and not deduct.veto
     assert (deduct.points, deduct.message) == (20.0, "网站状态异常比例4.5%，扣20分")
-    assert deduct.measure["percent"] == 4.5
+    assert deduct.measure["full_percent"] == 4
     (deduct,) = availability_findings(availability(20, 2), load_profile("census2015"), home_url=HOME)[0]
     assert (deduct.points, deduct.message) == (5.0, "网站状态异常比例1.4%，扣5分")  # 2 / 140
     # Below 1 %: nothing.
@@ -75,9 +70,8 @@ def test_2015_vetoes_at_five_percent_without_also_deducting() -> None:
     assert [f.indicator for f in findings] == ["veto.site_unreachable"]
 
 
-def test_under_one_percent_is_no_finding() -> None:
-    for name in ("gov2019", "census2015"):
-        assert availability_findings(availability(24, 1), load_profile(name), home_url=HOME) == ([], [])
+def test_the_2019_profile_does_not_score_the_2015_deduction() -> None:
+    assert availability_findings(availability(20, 3), load_profile("gov2019"), home_url=HOME) == ([], [])
 
 
 def test_insufficient_coverage_gives_a_note_and_no_finding_however_bad() -> None:
@@ -98,3 +92,17 @@ def test_blocked_probes_do_not_dilute_or_inflate_the_ratio() -> None:
 
 def test_no_availability_no_finding() -> None:
     assert availability_findings(None, load_profile("gov2019"), home_url=HOME) == ([], [])
+
+
+def test_scoring_prices_the_deduction_from_the_exact_share_not_a_rounded_ratio() -> None:
+    # 8 failures in 267 probes (38–39 a day) is 2.996 %: two full percent, 10 points in 2015.
+    # The stored ratio (0.03 to four places) must not make it three (15 points).
+    from govinspect.scoring.score import score_site
+
+    av = availability([39, 38, 38, 38, 38, 38, 38], 8)
+    assert (av["probes"], av["failures"], av["ratio"]) == (267, 8, 0.03)
+    profile = load_profile("census2015")
+    (found,), _ = availability_findings(av, profile, home_url=HOME)
+    assert found.points == 10.0
+    (scored,) = score_site([found], {"availability"}, profile).findings
+    assert (scored.points, scored.message) == (10.0, "网站状态异常比例2.9%，扣10分")

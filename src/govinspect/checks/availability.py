@@ -17,7 +17,6 @@ from typing import Any
 from govinspect.models import Evidence, Finding
 from govinspect.monitor.window import insufficient_note, percent_text
 from govinspect.profiles.loader import Profile
-from govinspect.scoring.rules import price, render_message
 
 VETO = "veto.site_unreachable"
 DEDUCTION = "deduct.availability.home_unreachable"
@@ -44,7 +43,7 @@ _CLASS_SHORT = {
 def coverage_rule(profile: Profile) -> tuple[int, int]:
     """(days, minimum judged probes per day) the profile requires before judging availability."""
     settings = profile.indicator(VETO) or {}
-    return int(settings.get("min_days", 7)), int(settings.get("min_probes_per_day", 20))
+    return int(settings.get("days") or settings.get("min_days") or 7), int(settings.get("min_probes_per_day", 20))
 
 
 def enough_data(availability: dict[str, Any], days: int, min_per_day: int) -> bool:
@@ -52,6 +51,10 @@ def enough_data(availability: dict[str, Any], days: int, min_per_day: int) -> bo
     per_day = availability.get("per_day") or []
     covered = sum(1 for d in per_day if int(d.get("probes", 0)) >= min_per_day)
     return len(per_day) >= days and covered >= days
+
+
+def _fmt(points: float) -> str:
+    return f"{points:.1f}".rstrip("0").rstrip(".") if points % 1 else str(int(points))
 
 
 def _evidence(availability: dict[str, Any], home_url: str, timeout: int) -> list[Evidence]:
@@ -85,11 +88,7 @@ def _evidence(availability: dict[str, Any], home_url: str, timeout: int) -> list
 def availability_findings(
     availability: dict[str, Any] | None, profile: Profile, *, home_url: str
 ) -> tuple[list[Finding], list[str]]:
-    """(findings, notes): the veto or the per-percent deduction, or the insufficient-data note.
-
-    The measure carries `percent` truncated to one decimal (4.49 % → 4.4, as a 通报 prints it,
-    never rounded up across a line); pricing counts its full percents (4.4 → 4 × 5 = 20).
-    """
+    """(findings, notes): the veto or the per-percent deduction, or the insufficient-data note."""
     veto_settings = profile.indicator(VETO)
     deduct_settings = profile.indicator(DEDUCTION)
     if availability is None or (veto_settings is None and deduct_settings is None):
@@ -99,27 +98,39 @@ def availability_findings(
         return [], [insufficient_note(days, min_per_day)]
     probes, failures = int(availability["probes"]), int(availability["failures"])
     share = Fraction(failures, probes)
+    percent = percent_text(failures, probes)
+    # `percent` is what scoring re-prices from (scoring/rules.py reads it before `ratio`): the
+    # exact share truncated to one decimal, so 2.996 % stays two full percent, whereas the
+    # stored ratio rounded to four places (0.03) would make it three.
     measure = {
-        "probes": probes, "failures": failures, "ratio": availability.get("ratio"),
-        "percent": float(percent_text(failures, probes)),
+        "probes": probes, "failures": failures, "ratio": availability.get("ratio"), "percent": float(percent),
         "blocked": int(availability.get("blocked", 0)), "days_covered": availability.get("days_covered"),
         "window": availability.get("window"),
     }
     timeout = int((veto_settings or {}).get("timeout_seconds", 15))
-    evidence = _evidence(availability, home_url, timeout)
     if veto_settings is not None:
-        threshold = Fraction(str(veto_settings.get("threshold", 0.05)))
+        threshold = Fraction(str(veto_settings.get("threshold_ratio") or veto_settings.get("threshold") or 0.05))
         if share >= threshold:
-            measure["threshold"] = float(threshold)
-            message = render_message(veto_settings, measure, None,
-                                     fallback=f"站点无法访问，异常比例{percent_text(failures, probes)}%，单项否决")
-            return [Finding(indicator=VETO, veto=True, points=0.0, measure=measure, message=message,
-                            evidence=evidence)], []
-    if deduct_settings is None or math.floor(share * 100) < 1:
-        return [], []  # under 1 % there is no full percent to price
-    priced = price(deduct_settings, measure)
-    message = render_message(deduct_settings, measure, priced,
-                             fallback=f"网站状态异常比例{percent_text(failures, probes)}%")
-    finding = Finding(indicator=DEDUCTION, veto=False, points=priced or 0.0, measure=measure,
-                      message=message, evidence=evidence)
+            message = str(veto_settings.get("message", "")).format(
+                probes=probes, failures=failures, percent=percent)
+            finding = Finding(
+                indicator=VETO, veto=True, points=0.0, measure={**measure, "threshold_ratio": float(threshold)},
+                message=message, evidence=_evidence(availability, home_url, timeout),
+            )
+            return [finding], []
+    if deduct_settings is None or deduct_settings.get("per_percent") is None:
+        return [], []
+    whole = math.floor(share * 100)
+    if whole < int(deduct_settings.get("from_percent", 1)):
+        return [], []
+    points = whole * float(deduct_settings["per_percent"])
+    cap = deduct_settings.get("cap")
+    if cap is not None:
+        points = min(points, float(cap))
+    message = str(deduct_settings.get("message", "")).format(
+        probes=probes, failures=failures, percent=percent, points=_fmt(points))
+    finding = Finding(
+        indicator=DEDUCTION, veto=False, points=round(points, 2), measure={**measure, "full_percent": whole},
+        message=message, evidence=_evidence(availability, home_url, timeout),
+    )
     return [finding], []

@@ -373,13 +373,6 @@ class Fetcher:
             return None, failure[0]
         return addrs[0][1], None
 
-    def forget_address(self, host: str) -> None:
-        """Resolve `host` afresh on its next request (answers are otherwise cached for the run).
-
-        A crawl is short and keeps its answers; the availability monitor runs for days and must
-        see a name that stops (or starts again) resolving.
-        """
-        self._resolver.forget(host)
     def mapped_target(self, host: str, port: int) -> tuple[str, int] | None:
         """The --resolve target (address, port) for host:port, if the operator gave one."""
         target = self._resolver.mapped(host, port)
@@ -394,6 +387,14 @@ class Fetcher:
         if self.config.ca_pem:
             context.load_verify_locations(cadata=self.config.ca_pem)
         return context
+
+    def forget_address(self, host: str) -> None:
+        """Resolve `host` afresh on its next request (answers are otherwise cached for the run).
+
+        A crawl is short and keeps its answers; the availability monitor runs for days and must
+        see a name that stops (or starts again) resolving.
+        """
+        self._resolver.forget(host)
 
     def _check_target(self, url: URL) -> tuple[str, str] | None:
         """Refuse a hop before connecting: scheme, host syntax, and literal IPs vs the guard."""
