@@ -145,17 +145,23 @@ def inspect(
     previous: Optional[Path] = typer.Option(
         None, "--previous", help="上次检查的输出目录或 results.json，用于发现首页被篡改 (tampering baseline)"
     ),
+    monitor_db: Optional[Path] = typer.Option(
+        None, "--monitor-db",
+        help="可用性监测数据库（govinspect monitor 写入），填写 availability；默认 $GOVINSPECT_MONITOR_DB",
+    ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
     from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
 
     try:
+        monitor_db = _monitor_db_option(monitor_db)
         if replay is not None:
             if urls or sites:
                 raise UsageError("--replay takes the sites from the stored run; give no URL or --sites")
             code = run_replay_command(
                 replay, as_of=parse_as_of(as_of) if as_of else None, profile=profile, out=out,
                 json_out=json_out, quiet=quiet, max_pages=max_pages, max_depth=max_depth,
+                monitor_db=monitor_db,
             )
             raise typer.Exit(code)
         args = InspectArgs(
@@ -163,9 +169,77 @@ def inspect(
             out=out, max_pages=max_pages, per_host=per_host, delay=delay, timeout=timeout,
             resolve=parse_resolve(resolve), resolve_v6=parse_resolve_v6(resolve), offline=offline,
             allow_private=allow_private, user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
-            parallel_sites=parallel_sites, max_depth=max_depth, previous=previous,
+            parallel_sites=parallel_sites, max_depth=max_depth, previous=previous, monitor_db=monitor_db,
         )
         code = run_inspect_command(args)
+    except UsageError as exc:
+        fail_usage(str(exc))
+    raise typer.Exit(code)
+
+
+def _monitor_db_option(value: Path | None) -> Path | None:
+    """--monitor-db, else $GOVINSPECT_MONITOR_DB; it must be a monitor database that exists."""
+    import os
+
+    from govinspect.monitor.command import DB_ENV
+
+    if value is None:
+        env = os.environ.get(DB_ENV)
+        if not env:
+            return None
+        value = Path(env)
+    if not value.is_file():
+        raise UsageError(f"--monitor-db {value}: no such file (run `govinspect monitor` first)")
+    from govinspect.monitor.store import ProbeStore, StoreError
+
+    try:
+        ProbeStore(value, readonly=True).close()
+    except StoreError as exc:
+        raise UsageError(f"--monitor-db: {exc}") from None
+    return value
+
+
+# ---------------------------------------------------------------------------- monitor
+@app.command()
+def monitor(
+    urls: list[str] = typer.Argument(None, help="站点首页地址 Site homepage URLs"),
+    sites: Optional[Path] = typer.Option(None, "--sites", help="CSV/XLSX 站点清单（与 inspect 相同）"),
+    db: Optional[Path] = typer.Option(
+        None, "--db", help="监测数据库 SQLite (default: $GOVINSPECT_MONITOR_DB or ./govinspect-monitor.db)"
+    ),
+    duration: Optional[str] = typer.Option(None, "--duration", help="运行时长，如 2h、7d、1h30m；默认一直运行"),
+    per_day: int = typer.Option(24, "--per-day", min=20, max=1440, help="每站每天访问次数（不少于20）"),
+    concurrency: int = typer.Option(64, "--concurrency", min=1, max=2048, help="同时进行的访问数"),
+    resolve: list[str] = typer.Option([], "--resolve", help="HOST:PORT:ADDR, like curl"),
+    offline: bool = typer.Option(False, "--offline", help="不做DNS解析，仅用 --resolve"),
+    allow_private: bool = typer.Option(False, "--allow-private", help="允许访问内网/回环地址"),
+    user_agent: Optional[str] = typer.Option(None, "--user-agent", help="User-Agent"),
+    keep_days: float = typer.Option(100.0, "--keep-days", min=8.0, help="保留多少天的监测记录"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度"),
+    progress_every: float = typer.Option(60.0, "--progress-every", min=1.0, help="进度输出间隔（秒）"),
+    time_scale: float = typer.Option(
+        1.0, "--time-scale", min=1.0, max=100_000.0, hidden=True,
+        help="drills and benchmarks only: run the schedule this many times faster",
+    ),
+) -> None:
+    """可用性监测：按时间表反复访问各站首页（每天不少于20次，15秒超时），记录每一次结果。
+    Probe each homepage on a spread schedule and store every probe."""
+    from govinspect.monitor.command import MonitorArgs, MonitorArgumentError, parse_duration, run_monitor_command
+    from govinspect.runner import ArgumentProblem, build_specs
+
+    try:
+        try:
+            specs = build_specs(list(urls or []), sites)
+            args = MonitorArgs(
+                urls=list(urls or []), sites_file=sites, db=db,
+                duration=parse_duration(duration) if duration else None, per_day=per_day,
+                concurrency=concurrency, resolve=parse_resolve(resolve), offline=offline,
+                allow_private=allow_private, user_agent=user_agent, quiet=quiet, keep_days=keep_days,
+                time_scale=time_scale, progress_interval=progress_every,
+            )
+            code = run_monitor_command(args, specs)
+        except (ArgumentProblem, MonitorArgumentError) as exc:
+            raise UsageError(str(exc)) from None
     except UsageError as exc:
         fail_usage(str(exc))
     raise typer.Exit(code)

@@ -26,6 +26,7 @@ from govinspect.analyze.pageparts import PageParts
 from govinspect.analyze.sitecolumns import SiteColumns
 from govinspect.analyze.siteintegrity import SiteIntegrity
 from govinspect.analyze.tampering import tampering
+from govinspect.checks.availability import availability_findings, coverage_rule
 from govinspect.checks.freshness import freshness_counts, freshness_findings
 from govinspect.checks.integrity import integrity_findings
 from govinspect.analyze.siteparts import SiteParts
@@ -38,6 +39,7 @@ from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, c
 from govinspect.crawl.politeness import Politeness, PolitenessConfig
 from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
+from govinspect.monitor.window import AvailabilityReader
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile, profile_reference
@@ -71,6 +73,9 @@ class InspectOptions:
     attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
     # Homepage fingerprints of an earlier inspection (site identity → fingerprint), for tampering.
     previous_fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The availability monitor's probe store (`govinspect monitor`): fills `availability` and
+    # the 站点无法访问 veto / 首页可用性 deduction. None: availability stays null.
+    monitor_db: Path | None = None
 
 
 class Progress:
@@ -326,6 +331,35 @@ def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, pr
     result.findings += identity_findings(result.footer, profile, home_url=home_url)
 
 
+def _add_availability(
+    result: SiteResult, reader: AvailabilityReader, options: InspectOptions, profile: Profile
+) -> None:
+    """The monitor's week before T → `availability`, and the veto or deduction it reaches.
+
+    Also for a site the crawl could not reach at all: that is exactly when the probes matter.
+    """
+    days, min_per_day = coverage_rule(profile)
+    try:
+        result.availability = reader.availability(
+            url=result.spec.url, site_code=result.spec.site_code, as_of=options.as_of,
+            days=days, min_per_day=min_per_day,
+        )
+    except Exception as exc:  # a damaged store costs the availability facts, not the site
+        result.notes.append(f"availability/error: {type(exc).__name__}: {exc}"[:300])
+        return
+    findings, notes = availability_findings(result.availability, profile, home_url=result.spec.url)
+    result.findings += findings
+    result.notes += notes
+    if result.status == "inspected":
+        score_result(result, profile)
+    else:
+        # The crawl could not reach the site at all: the monitor's veto still stands on its own
+        # evidence (the probes), while nothing else could be measured.
+        result.vetoes = [f.indicator for f in result.findings if f.veto]
+        if result.vetoes:
+            result.verdict, result.score = "fail", None
+
+
 async def inspect_sites(
     specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
 ) -> RunResult:
@@ -338,12 +372,15 @@ async def inspect_sites(
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
+    availability = AvailabilityReader(options.monitor_db) if options.monitor_db is not None else None
     worker = await _start_worker(options)
     try:
-        await _run_sites(specs, options, progress, profile, keys, results, worker)
+        await _run_sites(specs, options, progress, profile, keys, results, worker, availability)
     finally:
         if worker is not None:
             await worker.stop()
+        if availability is not None:
+            availability.close()
     run.sites = [r for r in results if r is not None]
     return run
 
@@ -366,6 +403,7 @@ async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
 async def _run_sites(
     specs: list[SiteSpec], options: InspectOptions, progress: Progress, profile: Profile,
     keys: list[str], results: list[SiteResult | None], worker: AnalysisWorker | None,
+    availability: AvailabilityReader | None = None,
 ) -> None:
     async with _fetcher_for(options) as fetcher:
         ctx = RunContext(
@@ -382,6 +420,8 @@ async def _run_sites(
                     ctx, specs[i], keys[i], options, profile, progress,
                     portal_host=portals.get(specs[i].region or ""),
                 )
+                if availability is not None and not specs[i].input_error:
+                    _add_availability(res, availability, options, profile)
                 results[i] = res
                 if options.out_dir is not None:
                     _write_site_partial(options.out_dir / "sites" / f"{keys[i]}.json", res)

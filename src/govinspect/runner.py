@@ -55,6 +55,7 @@ class InspectArgs:
     parallel_sites: int = 8
     max_depth: int = 25
     previous: Path | None = None  # an earlier run (its --out or results.json): tampering baseline
+    monitor_db: Path | None = None
 
 
 class ConsoleProgress(Progress):
@@ -141,6 +142,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
         ),
         parallel_sites=args.parallel_sites,
         previous_fingerprints=load_previous_fingerprints(args.previous) if args.previous else {},
+        monitor_db=args.monitor_db,
     )
 
 
@@ -292,7 +294,7 @@ def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:
 
 def run_replay_command(
     directory: Path, *, as_of: datetime | None, profile: str, out: Path | None, json_out: str | None,
-    quiet: bool, max_pages: int, max_depth: int,
+    quiet: bool, max_pages: int, max_depth: int, monitor_db: Path | None = None,
 ) -> int:
     """`govinspect inspect --replay DIR`: the same inspection, answered from DIR's captures."""
     from govinspect.cli import UsageError, default_out_dir, parse_as_of
@@ -320,5 +322,6 @@ def run_replay_command(
         crawl=CrawlConfig(max_pages=max_pages, max_depth=max_depth, retry_delay=0.0, confirm_delay=0.0, rate_limit_retries=0),
         capture=False,
         replay=directory,
+        monitor_db=monitor_db,
     )
     return execute(specs, options, out_dir, json_out=json_out, quiet=quiet)[0]

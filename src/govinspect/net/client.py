@@ -264,6 +264,13 @@ class _GuardedResolver(AbstractResolver):
             addrs = allowed
         return tuple(addrs), None
 
+    def forget(self, host: str) -> None:
+        """Drop a finished lookup of `host`, so the next connection resolves it afresh."""
+        key = host.lower().rstrip(".")
+        task = self._lookups.get(key)
+        if task is not None and task.done():
+            del self._lookups[key]
+
     def cached_address(self, host: str) -> str | None:
         """The first address already resolved for `host` in this run, without waiting."""
         task = self._lookups.get(host.lower().rstrip("."))
@@ -380,6 +387,14 @@ class Fetcher:
         if self.config.ca_pem:
             context.load_verify_locations(cadata=self.config.ca_pem)
         return context
+
+    def forget_address(self, host: str) -> None:
+        """Resolve `host` afresh on its next request (answers are otherwise cached for the run).
+
+        A crawl is short and keeps its answers; the availability monitor runs for days and must
+        see a name that stops (or starts again) resolving.
+        """
+        self._resolver.forget(host)
 
     def _check_target(self, url: URL) -> tuple[str, str] | None:
         """Refuse a hop before connecting: scheme, host syntax, and literal IPs vs the guard."""
