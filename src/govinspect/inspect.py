@@ -313,8 +313,9 @@ def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, pr
     # "Nothing found" needs every page read: no crawl limit reached, no page's parts lost.
     complete = result.pages > 0 and parts.pages >= result.pages and not any(result.counters.get(k) for k in TRUNCATED)
     result.footer = parts.footer(result.spec.site_code)
-    result.letters = parts.letter_rows()
-    result.guides = parts.guide_rows()
+    # Pages finish in a different order on every crawl: sorted, two runs give the same file.
+    result.letters = sorted(parts.letter_rows(), key=lambda r: (r.get("url") or "", r.get("title") or ""))
+    result.guides = sorted(parts.guide_rows(), key=lambda r: (r.get("url") or "", r.get("title") or ""))
     if parts.pages:
         result.measured += ["footer", "metadata", "guides", "guide_forms"]
     if complete:
