@@ -65,6 +65,14 @@ def test_unknown_profile_exits_2(tmp_path):
     assert "gov1999" in proc.stderr
 
 
+def test_unreadable_previous_run_exits_2_with_one_line(tmp_path):
+    broken = tmp_path / "results.json"
+    broken.write_text("{not json", encoding="utf-8")
+    proc = run_cli("inspect", "http://www.qingshan.gov.cn/", "--previous", str(broken), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert "--previous" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_missing_sites_file_exits_2(tmp_path):
     proc = run_cli("inspect", "--sites", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path))
     assert proc.returncode == 2

@@ -206,7 +206,11 @@ def run_inspect_command(args: InspectArgs) -> int:
     from govinspect.cli import default_out_dir
 
     out_dir = args.out or default_out_dir()
-    return execute(specs, build_options(args, out_dir), out_dir, json_out=args.json_out, quiet=args.quiet)[0]
+    try:
+        options = build_options(args, out_dir)
+    except ArgumentProblem as exc:  # e.g. an unreadable --previous run
+        raise UsageError(str(exc)) from None
+    return execute(specs, options, out_dir, json_out=args.json_out, quiet=args.quiet)[0]
 
 
 def execute(
