@@ -46,11 +46,16 @@ class TruthScore:
         return self.true_positive / self.expected if self.expected else 1.0
 
 
+def truth_by_url(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The truth's sites by the address they were inspected under (the registered one: a site
+    whose homepage moved is registered under its old address)."""
+    return {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+
 def score_against_truth(run: RunResult, truth: dict[str, Any]) -> TruthScore:
     """Compare dead links by (site, scope, target), the identity the counting rules use."""
     expected: set[tuple[str, str, str]] = set()
     not_dead: set[tuple[str, str]] = set()
-    host_by_url = {s.get("registered_url", s["url"]): s["host"] for s in truth["sites"]}
+    host_by_url = {url: s["host"] for url, s in truth_by_url(truth).items()}
     for site in truth["sites"]:
         host = site["host"]
         # A target the homepage carries counts under home only (see docs/results.md).
@@ -84,7 +89,7 @@ def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int,
     truth: every column found, none extra, each field equal (one line per difference)."""
     from govinspect.analyze.sitecolumns import column_key
 
-    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    by_url = truth_by_url(truth)
     problems: list[str] = []
     compared = 0
     for site in run.sites:
@@ -125,7 +130,7 @@ _SITECHECK_FIELDS = {
 def sitechecks_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
     """(facts compared, mismatches) of the domain, HTTPS, IPv6, search and annual-report facts
     against the truth (one line per difference)."""
-    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    by_url = truth_by_url(truth)
     problems: list[str] = []
     compared = 0
     for site in run.sites:
@@ -176,7 +181,7 @@ def integrity_against_truth(run: RunResult, truth: dict[str, Any]) -> IntegrityS
     `secret_marks` of every site with the truth, entry by entry (`INTEGRITY_KEYS`)."""
     from collections import Counter
 
-    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    by_url = truth_by_url(truth)
     expected: dict[str, int] = {}
     found: dict[str, int] = {}
     missed: list[str] = []
@@ -336,7 +341,7 @@ _PAGES_VETOES = ("veto.interaction.unanswered_3m", "veto.interaction.no_channel"
 def pages_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
     """(letters and guides compared, mismatches) of the run's letters, guides, footer, page
     metadata and interaction/service vetoes against the truth (one line per difference)."""
-    by_url = {s.get("registered_url", s["url"]): s for s in truth["sites"]}
+    by_url = truth_by_url(truth)
     problems: list[str] = []
     compared = 0
     for site in run.sites:

@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.dates import published_date
 from govinspect.analyze.integrity import page_integrity
+from govinspect.analyze.siteintegrity import AREA_FIELDS, hit_fields
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.footer import site_code_problem
 from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks, script_pages
@@ -105,19 +106,9 @@ def _integrity(html: str, page_url: str, tree: LexborHTMLParser, as_of: datetime
     """The page's serious misstatements, illegal content, unmasked personal numbers and secret
     marks, as the inspection's per-page analysis finds them (`analyze/integrity.py`)."""
     facts = page_integrity(html, page_url, tree=tree, as_of=as_of.date())
-    out: dict[str, Any] = {"text_errors": [], "illegal": [], "privacy": [], "secret_marks": []}
+    out: dict[str, Any] = {name: [] for name in AREA_FIELDS.values()}
     for hit in facts.hits:
-        if hit.area == "text_errors":
-            out["text_errors"].append({"page": page_url, "found": hit.found, "expected": hit.expected,
-                                       "kind": hit.kind, "context": hit.context})
-        elif hit.area == "illegal":
-            out["illegal"].append({"page": page_url, "kind": hit.kind, "target": hit.target, "evidence": hit.context})
-        elif hit.area == "privacy":
-            out["privacy"].append({"page": page_url, "kind": hit.kind, "masked_value": hit.found,
-                                   "context": hit.context})
-        else:
-            out["secret_marks"].append({"page": page_url, "kind": hit.kind, "mark": hit.found, "level": hit.expected,
-                                        "context": hit.context})
+        out[AREA_FIELDS[hit.area]].append({"page": page_url, **hit_fields(hit)})
     if facts.errors:
         out["integrity_errors"] = list(facts.errors)
     return out

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from govinspect import __version__
-from govinspect.analyze.integrity import IntegrityHit, PageIntegrity
+from govinspect.analyze.integrity import PageIntegrity, illegal_hit
 from govinspect.analyze.pagefacts import PageFacts
 from govinspect.analyze.pageparts import PageParts
 from govinspect.analyze.sitecolumns import SiteColumns
@@ -268,7 +268,7 @@ def _add_integrity(
         found = tampering(previous_fp, current, current.get("url") or result.spec.url)
         integrity.add_hits(
             current.get("url") or result.spec.url,
-            [IntegrityHit("illegal", f.kind, f.target or "", "", f.evidence, f.target) for f in found],
+            [illegal_hit(f) for f in found],
             fetched_at=integrity.home_seen_at or "", source="tampering",
         )
     result.text_errors = integrity.entries("text_errors")

@@ -18,13 +18,13 @@ from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.illegal import page_illegal
+from govinspect.analyze.illegal import IllegalFinding, page_illegal
 from govinspect.analyze.misstatements import page_misstatements
-from govinspect.analyze.privacy import page_privacy
-from govinspect.analyze.secrets import page_secret_marks
+from govinspect.analyze.privacy import PrivacyHit, page_privacy
+from govinspect.analyze.secrets import SecretMark, page_secret_marks
 from govinspect.analyze.tampering import fingerprint
 
-__all__ = ["IntegrityHit", "PageIntegrity", "page_integrity"]
+__all__ = ["IntegrityHit", "PageIntegrity", "illegal_hit", "page_integrity", "privacy_hit", "secret_hit"]
 
 
 class IntegrityHit(NamedTuple):
@@ -53,6 +53,21 @@ class PageIntegrity(NamedTuple):
     errors: tuple[str, ...] = ()
 
 
+def illegal_hit(f: IllegalFinding) -> IntegrityHit:
+    """An illegal-content finding (page, cloaking or tampering) as an integrity hit."""
+    return IntegrityHit("illegal", f.kind, f.target or "", "", f.evidence, f.target)
+
+
+def privacy_hit(h: PrivacyHit) -> IntegrityHit:
+    """An unmasked personal number (page or attachment) as an integrity hit."""
+    return IntegrityHit("privacy", h.kind, h.masked_value, "", h.context)
+
+
+def secret_hit(m: SecretMark) -> IntegrityHit:
+    """A classification mark (page or attachment) as an integrity hit."""
+    return IntegrityHit("secret", m.kind, m.mark, m.level, m.context)
+
+
 def _misstatements(html: str, url: str, tree: LexborHTMLParser) -> list[IntegrityHit]:
     return [
         IntegrityHit("text_errors", e.kind, e.found, e.expected, e.context)
@@ -61,24 +76,15 @@ def _misstatements(html: str, url: str, tree: LexborHTMLParser) -> list[Integrit
 
 
 def _illegal(html: str, url: str, tree: LexborHTMLParser, site_hosts: frozenset[str]) -> list[IntegrityHit]:
-    return [
-        IntegrityHit("illegal", f.kind, f.target or "", "", f.evidence, f.target)
-        for f in page_illegal(html, url, tree=tree, site_hosts=site_hosts)
-    ]
+    return [illegal_hit(f) for f in page_illegal(html, url, tree=tree, site_hosts=site_hosts)]
 
 
 def _privacy(html: str, url: str, tree: LexborHTMLParser, as_of: date | None) -> list[IntegrityHit]:
-    return [
-        IntegrityHit("privacy", h.kind, h.masked_value, "", h.context)
-        for h in page_privacy(html, url, tree=tree, as_of=as_of)
-    ]
+    return [privacy_hit(h) for h in page_privacy(html, url, tree=tree, as_of=as_of)]
 
 
 def _secrets(html: str, url: str, tree: LexborHTMLParser) -> list[IntegrityHit]:
-    return [
-        IntegrityHit("secret", m.kind, m.mark, m.level, m.context)
-        for m in page_secret_marks(html, url, tree=tree)
-    ]
+    return [secret_hit(m) for m in page_secret_marks(html, url, tree=tree)]
 
 
 def page_integrity(

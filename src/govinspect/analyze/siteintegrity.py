@@ -14,8 +14,10 @@ from typing import Any
 
 from govinspect.analyze.integrity import IntegrityHit, PageIntegrity
 
-__all__ = ["SiteIntegrity"]
+__all__ = ["AREA_FIELDS", "SiteIntegrity", "hit_fields"]
 
+# The results.json list each hit area fills.
+AREA_FIELDS = {"text_errors": "text_errors", "illegal": "illegal", "privacy": "privacy", "secret": "secret_marks"}
 MAX_PAGES_KEPT = 20  # pages listed per entry; `page_count` says how many there were
 MAX_ENTRIES = 500  # entries kept per area (a hacked site can carry thousands of spam links)
 
@@ -25,6 +27,17 @@ def _key(hit: IntegrityHit) -> tuple[str, ...]:
         # A spam link is one problem per target; spam text one per kind and evidence.
         return (hit.area, hit.kind, hit.target or hit.context)
     return (hit.area, hit.kind, hit.found, hit.expected)
+
+
+def hit_fields(hit: IntegrityHit) -> dict[str, Any]:
+    """The results.json fields of one hit, by its area (text_errors, illegal, privacy, secret)."""
+    if hit.area == "text_errors":
+        return {"found": hit.found, "expected": hit.expected, "kind": hit.kind, "context": hit.context}
+    if hit.area == "illegal":
+        return {"kind": hit.kind, "target": hit.target, "evidence": hit.context}
+    if hit.area == "privacy":
+        return {"kind": hit.kind, "masked_value": hit.found, "context": hit.context}
+    return {"kind": hit.kind, "mark": hit.found, "level": hit.expected, "context": hit.context}
 
 
 class SiteIntegrity:
@@ -80,14 +93,5 @@ class SiteIntegrity:
                 "page": entry["pages"][0], "pages": list(entry["pages"]), "page_count": entry["page_count"],
                 "seen_at": entry["seen_at"], "source": entry["source"],
             }
-            if area == "text_errors":
-                rows.append({**common, "found": hit.found, "expected": hit.expected, "kind": hit.kind,
-                             "context": hit.context})
-            elif area == "illegal":
-                rows.append({**common, "kind": hit.kind, "target": hit.target, "evidence": hit.context})
-            elif area == "privacy":
-                rows.append({**common, "kind": hit.kind, "masked_value": hit.found, "context": hit.context})
-            else:
-                rows.append({**common, "kind": hit.kind, "mark": hit.found, "level": hit.expected,
-                             "context": hit.context})
+            rows.append({**common, **hit_fields(hit)})
         return rows

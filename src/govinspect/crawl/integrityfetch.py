@@ -16,7 +16,7 @@ import asyncio
 from dataclasses import dataclass
 
 from govinspect.analyze.attachments import attachment_text
-from govinspect.analyze.integrity import IntegrityHit
+from govinspect.analyze.integrity import IntegrityHit, illegal_hit, privacy_hit, secret_hit
 from govinspect.analyze.privacy import text_privacy
 from govinspect.analyze.secrets import find_secret_marks
 from govinspect.analyze.tampering import BAIDUSPIDER_USER_AGENT, BROWSER_USER_AGENT, cloaking
@@ -43,7 +43,7 @@ async def cloaking_hits(crawler: SiteCrawler, url: str) -> tuple[list[IntegrityH
     if browser is None or spider is None:
         return [], None
     found = await asyncio.get_running_loop().run_in_executor(None, cloaking, browser[1], spider[1], browser[0])
-    hits = [IntegrityHit("illegal", f.kind, f.target or "", "", f.evidence, f.target) for f in found]
+    hits = [illegal_hit(f) for f in found]
     return hits, spider[2]
 
 
@@ -52,8 +52,8 @@ def _attachment_facts(body: bytes, ctype: str | None, url: str, limits: Attachme
                           max_seconds=limits.max_seconds)
     if not got.text:
         return []
-    hits = [IntegrityHit("privacy", h.kind, h.masked_value, "", h.context) for h in text_privacy(got.text)]
-    hits += [IntegrityHit("secret", m.kind, m.mark, m.level, m.context) for m in find_secret_marks(got.text)]
+    hits = [privacy_hit(h) for h in text_privacy(got.text)]
+    hits += [secret_hit(m) for m in find_secret_marks(got.text)]
     return hits
 
 
