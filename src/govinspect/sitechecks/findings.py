@@ -102,14 +102,15 @@ def _search(checks: SiteChecks, profile: Profile) -> list[Finding]:
         return []
     queries = facts.get("queries") or []
     if status == "none":
-        evidence = [Evidence(url=facts.get("page") or checks.home_url, detail="首页未发现站内搜索框或搜索入口")]
+        evidence = [Evidence(url=facts.get("page") or checks.home_url, detail="首页未发现站内搜索框或搜索入口",
+                             seen_at=facts.get("checked_at"))]
     else:
         evidence = [
             Evidence(url=q["url"], detail=(
                 f"检索《{q['query']}》（该信息见{q['expected']}）："
                 + ("搜索结果页显示无结果" if q["verdict"] == "not_found"
                    else f"搜索请求失败（{'HTTP ' + str(q['http_status']) if q['http_status'] else q['outcome']}）")),
-                seen_at=q.get("fetched_at"))
+                seen_at=q.get("fetched_at") or facts.get("checked_at"))
             for q in queries
         ]
     example = queries[0]["query"] if queries else ""
@@ -131,7 +132,7 @@ def _annual(checks: SiteChecks, profile: Profile) -> list[Finding]:
               + (f"（仅有{'、'.join(years)}年度）" if years else ""))
     found = _finding(
         profile, "deduct.publish.annual_report", status, {"status": status, "due_year": facts["due_year"], "years": years},
-        [Evidence(url=facts.get("page") or checks.home_url, detail=detail)],
+        [Evidence(url=facts.get("page") or checks.home_url, detail=detail, seen_at=facts.get("checked_at"))],
         year=facts["due_year"], years="、".join(years),
     )
     return [found] if found is not None else []

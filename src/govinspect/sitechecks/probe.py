@@ -151,9 +151,10 @@ async def _run(
     final = home.final_url if home.responded else None
     checks.domain = judge_domain(spec.url, portal=spec.portal, final_url=final, aliases=spec.aliases,
                                  portal_host=portal_host)
+    home_seen = datetime.fromtimestamp(home.started_at).astimezone().isoformat(timespec="seconds")
     if home.responded:
         checks.domain["redirects"] = [{"url": h.url, "status": h.status, "location": h.location} for h in home.redirects]
-        checks.domain["checked_at"] = datetime.fromtimestamp(home.started_at).astimezone().isoformat(timespec="seconds")
+        checks.domain["checked_at"] = home_seen
     site_url = final or home_url
     site_host = urlsplit(site_url).hostname or ""
     checks.https = await _guarded("https", checks, fetch.slot(
@@ -168,7 +169,9 @@ async def _run(
     html, encoding = decode_body(home.body, home.header("content-type"))
     checks.annual_report = judge_annual_report(find_report_links(html, site_url), as_of)
     checks.annual_report["page"] = site_url
+    checks.annual_report["checked_at"] = home_seen  # the homepage as read for the report link
     scan = find_search_forms(html, site_url)
     pages = known_pages(html, site_url, as_of, listed)
     checks.search = await _guarded("search", checks, probe_search(scan, pages, fetch, page_encoding=encoding))
     checks.search["page"] = site_url
+    checks.search["checked_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
