@@ -59,6 +59,11 @@ async def test_dead_links_match_the_ground_truth_exactly(province, tmp_path):
         for d in s.dead_links:
             assert d.source.startswith("http://") and d.checked_at
             assert d.reason and d.kind in ("page", "attachment", "image", "external")
+    # Every finding, of every check, says where to look, what was seen there and when.
+    lacking = [(f.indicator, e.url) for s in run.sites for f in s.findings for e in f.evidence
+               if not (e.url.startswith(("http://", "https://")) and e.detail and e.seen_at)]
+    assert lacking == []
+    assert all(f.evidence for s in run.sites for f in s.findings)
     # Every reason the truth seeds was recognised as such.
     truth_reasons = {(d["target"], d["reason"]) for s in expected["sites"] for d in s["dead_links"]}
     found_reasons = {(d.target, d.reason) for s in run.sites for d in s.dead_links}

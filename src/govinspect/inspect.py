@@ -323,13 +323,18 @@ def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, pr
         # crawl that read the whole site has measured them.
         result.measured += ["letters", "services", "surveys", "interviews"]
     inter = parts.interaction()
-    result.findings += interaction_findings(
-        inter, result.letters, profile, as_of=as_of, complete=complete, home_url=home_url
-    )
-    result.findings += service_findings(
+    found = interaction_findings(inter, result.letters, profile, as_of=as_of, complete=complete, home_url=home_url)
+    found += service_findings(
         result.guides, parts.services(), result.columns, result.dead_links, profile, complete=complete, home_url=home_url
     )
-    result.findings += identity_findings(result.footer, profile, home_url=home_url)
+    found += identity_findings(result.footer, profile, home_url=home_url)
+    for finding in found:
+        for e in finding.evidence:
+            if e.seen_at is None:
+                # When that page was read (the registered homepage may have been read under
+                # the address it forwards to).
+                e.seen_at = parts.seen_at.get(e.url) or (parts.home_seen_at if e.url == home_url else None)
+    result.findings += found
 
 
 def _add_availability(

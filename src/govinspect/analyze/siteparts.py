@@ -84,11 +84,19 @@ class SiteParts:
         self.service_links: dict[str, str] = {}
         self.survey_items: dict[str, dict[str, Any]] = {}  # column key → {name, url, items{url: date}}
         self.interview_items: dict[str, dict[str, Any]] = {}
+        # When each page was fetched: the "when" of evidence that points at a page (a footer
+        # mark missing there, a homepage without any channel).
+        self.seen_at: dict[str, str] = {}
+        self.home_seen_at: str | None = None
 
     # ------------------------------------------------------------------ input
     def add(self, url: str, parts: PageParts, *, is_home: bool, depth: int, fetched_at: str | None = None) -> None:
         """Take in one analysed page of the site."""
         self.pages += 1
+        if fetched_at:
+            self.seen_at.setdefault(url, fetched_at)
+            if is_home and self.home_seen_at is None:
+                self.home_seen_at = fetched_at
         if parts.kind in CONTENT_KINDS or is_home:
             self._footer(url, parts.footer, is_home)
             self._meta(url, parts, is_home)

@@ -48,10 +48,11 @@ def freshness_counts(homepage: dict[str, Any] | None, columns: list[dict[str, An
 
 
 def _future_items(homepage: dict[str, Any] | None, columns: list[dict[str, Any]], *, as_of: date,
-                  now: date | None) -> list[tuple[str, dict[str, Any]]]:
-    """(where, item) for items dated after both T and the inspection's own clock."""
+                  now: date | None) -> list[tuple[str, dict[str, Any], str | None]]:
+    """(where, item, when that page was seen) for items dated after both T and the inspection's
+    own clock."""
     limit = max(as_of, now or as_of)
-    out: list[tuple[str, dict[str, Any]]] = []
+    out: list[tuple[str, dict[str, Any], str | None]] = []
     seen: set[str] = set()
     sources = [(homepage.get("pages", [""])[0] if homepage and homepage.get("pages") else "", homepage or {})]
     sources += [(c["url"], c) for c in columns]
@@ -60,7 +61,7 @@ def _future_items(homepage: dict[str, Any] | None, columns: list[dict[str, Any]]
             if item["url"] in seen or date.fromisoformat(item["date"][:10]) <= limit:
                 continue
             seen.add(item["url"])
-            out.append((where, item))
+            out.append((where, item, holder.get("seen_at")))
     return out
 
 
@@ -144,8 +145,9 @@ def freshness_findings(
             message=_message(settings, count=len(future)),
             evidence=[
                 Evidence(url=where or item["url"],
-                         detail=f"《{item['title']}》（{item['url']}）标注发布日期{item['date']}，晚于监测时间")
-                for where, item in future[:EVIDENCE_LIMIT]
+                         detail=f"《{item['title']}》（{item['url']}）标注发布日期{item['date']}，晚于监测时间",
+                         seen_at=seen)
+                for where, item, seen in future[:EVIDENCE_LIMIT]
             ],
         ))
     return findings
