@@ -94,9 +94,10 @@ class World:
             sites = self.work / f"sites-{site_code}.csv"
             sites.write_text("\n".join([lines[0], *(ln for ln in lines[1:] if ln.startswith(site_code + ","))]) + "\n",
                              "utf-8")
+            # No politeness delay: the province is our own server on loopback, not a county's.
             resolves = [a for r in resolve_args(self.province, self.sandbox_port) for a in ("--resolve", r)]
             run_cli("inspect", "--sites", str(sites), "--as-of", AS_OF, "--offline", "--allow-private", *resolves,
-                    "--max-pages", "150", "--out", str(out), "--quiet")
+                    "--delay", "0", "--per-host", "4", "--out", str(out), "--quiet")
             self.results[site_code] = out / "results.json"
         return self.results[site_code]
 

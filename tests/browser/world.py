@@ -57,6 +57,12 @@ def run_cli(*args: str, timeout: float = 120, **env: str) -> str:
     return done.stdout
 
 
+def host_and_path(url: str) -> tuple[str, str]:
+    """("host", "/path?query") of an http:// URL, as the front sees a request for it."""
+    host, _, path = url.split("://", 1)[1].partition("/")
+    return host.lower(), "/" + path
+
+
 class RepairableFront:
     """A loopback HTTP front for the province: forwards each request to the sandbox, except the
     URLs a test has "repaired", which answer 200 with a real page.
@@ -100,9 +106,7 @@ class RepairableFront:
 
     def repair(self, url: str) -> None:
         """From now on `url` (http://host/path) answers 200."""
-        rest = url.split("://", 1)[1]
-        host, _, path = rest.partition("/")
-        self.repaired.add((host.lower(), "/" + path))
+        self.repaired.add(host_and_path(url))
 
     def _answer(self, handler: BaseHTTPRequestHandler, head: bool) -> None:
         host = (handler.headers.get("Host") or "").rsplit(":", 1)[0].lower()
