@@ -139,7 +139,10 @@ def browser(world: World) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
+        # The browser's own strings (the file chooser's 选择文件) in Chinese, as users see them; they
+        # come from Debian's chromium-l10n when it is installed, English otherwise.
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--lang=zh-CN"],
+                                      env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"})
         try:
             yield chromium
         finally:
@@ -178,6 +181,8 @@ def shot(shots_dir: Path) -> Callable[[Any, str], Path]:
 
     def take(page: Any, name: str) -> Path:
         page.wait_for_load_state("networkidle")
+        # The top of the page, no field focused: what a person sees on arriving.
+        page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
         path = shots_dir / f"{name}.png"
         page.screenshot(path=str(path), animations="disabled", caret="hide")
         assert path.stat().st_size > 5_000, f"{name}.png looks blank"

@@ -19,6 +19,7 @@ def test_citizen_files_a_report_and_the_owner_answers_it(new_page, login, world,
     expect(citizen.get_by_role("heading", name="我为政府网站找错")).to_be_visible()
     expect(citizen.locator("main")).to_contain_text(f"网站：白泉县商务局（{SITE}）")
     expect(citizen.locator("header nav")).to_have_count(0)  # no menu for the public
+    expect(citizen.locator("label[for=id_category]")).to_have_text("问题类型：")  # a full-width colon
     citizen.get_by_label("问题类型").select_option(label="链接无法访问")
     citizen.get_by_label("问题页面地址").fill("http://swj.baiquan.gov.cn/zwgk/tzgg/")
     citizen.get_by_label("问题描述").fill("通知公告栏目中《关于开展2024年消费促进月活动的通知》点击后显示页面不存在。")
