@@ -14,10 +14,7 @@ docs/screenshots) or else to a temporary directory.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,9 +137,11 @@ def browser(world: World) -> Iterator[Any]:
 
     with sync_playwright() as pw:
         # The browser's own strings (the file chooser's 选择文件) in Chinese, as users see them; they
-        # come from Debian's chromium-l10n when it is installed, English otherwise.
+        # come from Debian's chromium-l10n when it is installed, English otherwise. LANGUAGE picks
+        # them; LANG stays a locale every Debian has (an ungenerated zh_CN.UTF-8 would make
+        # Chromium read non-ASCII file names, and so the uploads, wrongly).
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--lang=zh-CN"],
-                                      env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"})
+                                      env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "C.UTF-8"})
         try:
             yield chromium
         finally:
@@ -205,35 +204,3 @@ def login(new_page: Callable[[], Any]) -> Callable[[str], Any]:
         return page
 
     return as_user
-
-
-def registry_xlsx(rows: list[list[Any]]) -> bytes:
-    """A registry workbook as provinces send them: a title row, then Chinese headers."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "网站信息表"
-    sheet.append(["宝鸡市政府网站信息报送表（2024年6月）"])
-    sheet.append(["网站标识码", "网站名称", "首页地址", "主办单位", "地区", "是否门户", "运行状态"])
-    for row in rows:
-        sheet.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def registry_csv(rows: list[list[Any]]) -> bytes:
-    """The same registry as a GBK CSV (what Excel on a Chinese desktop saves)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["网站标识码", "网站名称", "首页地址", "主办单位", "地区", "是否门户", "运行状态"])
-    writer.writerows(rows)
-    return buf.getvalue().encode("gbk")
-
-
-def copy_for(path: Path, dest: Path) -> Path:
-    """A copy of `path` at `dest` (uploads keep their own name)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, dest)
-    return dest

@@ -4,7 +4,7 @@ counted) and the 通报's summary sentence."""
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from tests.browser.world import expect
 
 CAMPAIGN = "2024年第二季度互动回应检查"
 LETTERS = [

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
-
-from tests.browser.world import PASSWORD
+from tests.browser.world import PASSWORD, expect
 
 
 def test_wrong_password_shows_the_error_then_login_and_logout_work(new_page, shot) -> None:  # type: ignore[no-untyped-def]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
-
-from tests.browser.conftest import registry_csv, registry_xlsx
+from tests.browser.world import expect, registry_csv, registry_xlsx
 
 # 宝鸡市's registry as the city sends it in; the 陇县 row has a letter O typed for a zero.
 ROWS = [

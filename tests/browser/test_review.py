@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import expect
+from tests.browser.world import expect
 
 SITE = "9901010001"  # 嘉安区人民政府: dead links, a hidden spam link, no IPv6 …
 

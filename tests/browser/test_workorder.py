@@ -11,9 +11,7 @@ import time
 import urllib.error
 import urllib.request
 
-from playwright.sync_api import expect
-
-from tests.browser.world import host_and_path
+from tests.browser.world import expect, host_and_path
 
 OWNED = "9901020003"   # 白泉县商务局: one dead link on its homepage (a 404 page)
 OTHER = "9901010001"   # 嘉安区人民政府: not the owner's

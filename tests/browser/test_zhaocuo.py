@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import expect
+from tests.browser.world import expect
 
 SITE = "9901020003"  # 白泉县商务局
 MIN_FILL_SECONDS = 3.2  # the form refuses submissions faster than 3 s (reports/forms.py)

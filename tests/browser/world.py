@@ -8,7 +8,10 @@ waitress process with its job thread, and results.json files come from real insp
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
+import json
 import os
 import socket
 import subprocess
@@ -20,6 +23,14 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+try:  # without playwright the tests skip (or fail, in CI) in conftest's _browser_available
+    from playwright.sync_api import expect
+except ImportError:
+    expect = None  # type: ignore[assignment]
+
+__all__ = ["PASSWORD", "PlatformServer", "RepairableFront", "expect", "host_and_path", "registry_csv", "registry_xlsx",
+           "run_cli"]
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 CLI = [sys.executable, "-c", "from govinspect.cli import main; main()"]
@@ -185,9 +196,32 @@ class PlatformServer:
 
     def api(self, path: str, token: str) -> Any:
         """GET /api/PATH with a token, decoded from JSON."""
-        import json
-
         req = urllib.request.Request(self.base_url + "/api/" + path.lstrip("/"),
                                      headers={"Authorization": f"Token {token}", "Accept": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 - loopback
             return json.load(r)
+
+
+def registry_xlsx(rows: list[list[Any]]) -> bytes:
+    """A registry workbook as provinces send them: a title row, then Chinese headers."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "网站信息表"
+    sheet.append(["宝鸡市政府网站信息报送表（2024年6月）"])
+    sheet.append(["网站标识码", "网站名称", "首页地址", "主办单位", "地区", "是否门户", "运行状态"])
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def registry_csv(rows: list[list[Any]]) -> bytes:
+    """The same registry as a GBK CSV (what Excel on a Chinese desktop saves)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["网站标识码", "网站名称", "首页地址", "主办单位", "地区", "是否门户", "运行状态"])
+    writer.writerows(rows)
+    return buf.getvalue().encode("gbk")
