@@ -86,6 +86,7 @@ def test_owner_answers_work_order_and_the_recheck_closes_it(login, world, shot, 
 
     # The owner finds the order in their list and answers it once the link is fixed.
     owner.get_by_role("navigation").get_by_role("link", name="整改工单").click()
+    expect(owner.get_by_role("heading", name="整改工单", exact=True)).to_be_visible()
     orders = owner.locator("main table").first.locator("tbody tr")
     expect(orders.filter(has_text="白泉县商务局")).to_have_count(orders.count())
     owner.locator(f"a[href='{order_path}']").click()
