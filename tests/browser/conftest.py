@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium (headless) against `govinspect serve`.
 
-The session starts one world (see world.py): the simulated province with its repairable front,
+The package starts one world (see world.py): the simulated province with its repairable front,
 the platform server with its users and the province registered, and one browser. Each test
 opens its own browser context (no shared cookies) and creates the rows it needs through the
 pages, so any test can run alone or in any order.
@@ -28,7 +28,7 @@ CHROMIUM = os.environ.get("GOVINSPECT_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
 AS_OF = "2024-06-15"  # the simulated province's monitoring time
 
-# Accounts the session creates with `govinspect admin create-user` (one per role in use).
+# Accounts the world is given with `govinspect admin create-user` (one per role in use).
 USERS = {
     "admin": ("admin", None, ()),
     "moni": ("supervisor", "990000", ()),          # the simulated province's inspector
@@ -82,7 +82,7 @@ class World:
         return int(rows[0]["id"])
 
     def inspect(self, site_code: str) -> Path:
-        """results.json of `govinspect inspect` run on one simulated site (once per session)."""
+        """results.json of `govinspect inspect` run on one simulated site (once per run)."""
         if site_code not in self.results:
             from govinspect.sandbox.truth import resolve_args, sites_csv
 
@@ -99,9 +99,9 @@ class World:
         return self.results[site_code]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """The province, its front and the platform server with users (once per session)."""
+    """The province, its front and the platform server with users (once for tests/browser)."""
     from govinspect.sandbox.build import build_province
     from govinspect.sandbox.server import run_in_thread
     from govinspect.sandbox.truth import resolve_args
@@ -130,9 +130,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         sandbox.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(world: World) -> Iterator[Any]:
-    """Debian's Chromium, headless (Playwright never downloads a browser here)."""
+    """Debian's Chromium, headless (Playwright never downloads a browser here).
+
+    Package scope, not session: while Playwright's sync API is open, the main thread counts as
+    running an asyncio loop, and the rest of the suite (asyncio.run in many tests) must not see it.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
