@@ -418,7 +418,12 @@ def find_misstatements(text: str, *, terms: CriticalTerms | None = None) -> list
 
 
 def page_misstatements(
-    html: str, url: str, *, tree: LexborHTMLParser | None = None, terms: CriticalTerms | None = None
+    html: str,
+    url: str,
+    *,
+    tree: LexborHTMLParser | None = None,
+    terms: CriticalTerms | None = None,
+    whole_text: str | None = None,
 ) -> list[TextError]:
     """`find_misstatements` over the visible text of the page's body (hidden text skipped).
 
@@ -427,12 +432,17 @@ def page_misstatements(
     elements included, nothing removed) is matched first, and a page where no wrong form and
     no leader's name occurs at all — nearly every page — is done. The one case this misses is a
     wrong form split by a hidden element (习近<span style="display:none">x</span>苹), which no
-    visitor reads as one word either.
+    visitor reads as one word either. `whole_text` is the page's shared `illegal.body_text`
+    (its line breaks dropped, words split across inline elements join as in a browser).
     """
     terms = terms or _default_terms()
     if tree is None:
         tree = LexborHTMLParser(html)
-    root = tree.body if tree.body is not None else tree.root
-    if root is None or not terms.may_match(root.text(deep=True, separator="")):
+    if whole_text is not None:
+        whole = whole_text.replace("\n", "")
+    else:
+        root = tree.body if tree.body is not None else tree.root
+        whole = root.text(deep=True, separator="") if root is not None else ""
+    if not whole or not terms.may_match(whole):
         return []
     return find_misstatements(visible_text(html, url, tree=tree), terms=terms)
