@@ -197,11 +197,19 @@ class CriticalTerms:
         return sum(1 for e in self.entries if e.role == _VARIANT)
 
     def may_match(self, text: str) -> bool:
-        """Whether `text` holds any wrong form or leader's name (a correct term alone is no hit)."""
+        """Whether `text` may hold a misstatement: a wrong form, or a leader's name with a title
+        they never held next to it. The legitimate-context rules of `find` are not applied
+        (they only ever drop hits), so this is the cheap first look before `find`."""
         if not text:
             return False
         entries = self.entries
-        return any(entries[idx].role != _CORRECT for idx, _, _ in self.automaton.find_matches_as_indexes(text, overlapping=True))
+        for idx, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            entry = entries[idx]
+            if entry.role == _CORRECT:
+                continue
+            if entry.role != _NAME or self._title_error(text, start, end, entry) is not None:
+                return True
+        return False
 
     def find(self, text: str) -> list[TextError]:
         """The misstatements in `text` (see `find_misstatements`)."""
@@ -429,10 +437,11 @@ def page_misstatements(
 
     Offsets index `visible_text(html, url)`. Walking the tree for the visible text costs ten
     times the matching, so the body's whole text (Lexbor's, in C: hidden text and inline
-    elements included, nothing removed) is matched first, and a page where no wrong form and
-    no leader's name occurs at all — nearly every page — is done. The one case this misses is a
-    wrong form split by a hidden element (习近<span style="display:none">x</span>苹), which no
-    visitor reads as one word either. `whole_text` is the page's shared `illegal.body_text`
+    elements included, nothing removed) is matched first, and a page where no wrong form occurs
+    and every leader's name has a right title or none — nearly every page, news of leaders
+    included — is done. What this misses is a wrong form, or a name and its wrong title, split
+    by a hidden element (习近<span style="display:none">x</span>苹), which no visitor reads as
+    one either. `whole_text` is the page's shared `illegal.body_text`
     (its line breaks dropped, words split across inline elements join as in a browser).
     """
     terms = terms or _default_terms()
