@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import views as auth_views
@@ -64,7 +65,17 @@ def home(request: HttpRequest) -> HttpResponse:
     orders = scoped(user, WorkOrder.objects.all())
     today = timezone.localdate()
     reports = scoped(user, ErrorReport.objects.all())
+    from django.db.models import Q
+
+    from govinspect.platform.reminders.models import Reminder
+
+    # This week's reminders of what is still not done (an order closed since drops out).
+    reminders = (scoped(user, Reminder.objects.filter(day__gte=today - dt.timedelta(days=7)))
+                 .filter(Q(workorder__isnull=False) & ~Q(workorder__state="closed")
+                         | Q(report__isnull=False, report__state="forwarded"))
+                 .select_related("site").order_by("-day", "deadline")[:50])
     context = {
+        "reminders": reminders,
         "sites": scoped(user, Site.objects.all()).count(),
         "pending_findings": scoped(user, Finding.objects.filter(state="pending")).count(),
         "open_orders": orders.exclude(state="closed").count(),
