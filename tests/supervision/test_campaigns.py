@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from govinspect.platform.campaigns.evidence import seen_text
 from govinspect.platform.campaigns.models import Campaign, CampaignSite, Publication, ReviewedScore
 from govinspect.platform.jobs import recover_interrupted, run_pending
 from govinspect.platform.orders.models import Finding, Job, WorkOrder
@@ -125,7 +126,7 @@ def test_each_site_shows_its_evidence_marked_and_the_captured_response_scoped(mo
     body = supervisor.get(f"/campaigns/{campaign.pk}/sites/{cs.pk}/").content.decode()
     first = link.evidence[0]
     target = first["detail"].split()[1].split("（")[0]  # "失效链接 <target>（…）"
-    assert f"<mark>{target}</mark>" in body and first["url"] in body and first["seen_at"] in body
+    assert f"<mark>{target}</mark>" in body and first["url"] in body and seen_text(first["seen_at"]) in body
     assert f"/findings/{link.pk}/evidence/0/" in body
 
     shown = owner.get(f"/findings/{link.pk}/evidence/0/")  # the site's owner may check the evidence
@@ -196,7 +197,7 @@ def test_publish_writes_the_bulletin_naming_the_failing_site_with_previous_compa
     docx = supervisor.get(f"/publications/{pub.pk}/docx/")
     assert docx.status_code == 200 and "attachment" in docx["Content-Disposition"]
     text = _docx_text(docx.content)
-    assert "模拟省人民政府办公厅" in text and pub.title in text
+    assert "模拟省人民政府办公厅" in text and pub.title in text and "2024年6月15日" in text  # T, in Beijing time
     assert all(site.name in text for site in failing)
     html = supervisor.get(f"/publications/{pub.pk}/html/")
     assert html["Content-Security-Policy"].startswith("sandbox")

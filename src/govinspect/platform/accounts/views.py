@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import views as auth_views
@@ -69,11 +68,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
     from govinspect.platform.reminders.models import Reminder
 
-    # This week's reminders of what is still not done (an order closed since drops out).
-    reminders = (scoped(user, Reminder.objects.filter(day__gte=today - dt.timedelta(days=7)))
-                 .filter(Q(workorder__isnull=False) & ~Q(workorder__state="closed")
-                         | Q(report__isnull=False, report__state="forwarded"))
-                 .select_related("site").order_by("-day", "deadline")[:50])
+    # The latest reminder of each order or report still not done (an order closed since drops out).
+    pending = (scoped(user, Reminder.objects.all())
+               .filter(Q(workorder__isnull=False) & ~Q(workorder__state="closed")
+                       | Q(report__isnull=False, report__state="forwarded"))
+               .select_related("site").order_by("-day", "deadline", "id"))
+    reminders, seen = [], set()
+    for reminder in pending[:500]:
+        item = (reminder.workorder_id, reminder.report_id)
+        if item not in seen and len(reminders) < 50:
+            seen.add(item)
+            reminders.append(reminder)
     context = {
         "reminders": reminders,
         "sites": scoped(user, Site.objects.all()).count(),

@@ -159,7 +159,8 @@ def build_dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
             [i for site_id, i in latest.items() if inside(region_of.get(site_id, "-"))])
         return row
 
-    rows = [fill(RegionRow(region), region.prefix) for region in grouping_regions(user)]
+    # Regions without a site in scope say nothing; they are left out.
+    rows = [row for row in (fill(RegionRow(region), region.prefix) for region in grouping_regions(user)) if row.sites]
     root = getattr(user, "region", None) if user.role != "owner" else None
     total = fill(RegionRow(root or Region(code="", name="合计", full_name="合计", level="province")),
                  root.prefix if root is not None else "")

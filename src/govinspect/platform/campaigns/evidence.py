@@ -75,6 +75,21 @@ def highlight(text: str, needles: list[str]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
+def seen_text(value: Any) -> str:
+    """An ISO 8601 time as Beijing time "YYYY-MM-DD HH:MM:SS" (text that is not a time, as is)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    text = str(value or "")
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo("Asia/Shanghai"))
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def evidence_rows(finding: Finding, capture_available: bool) -> list[EvidenceRow]:
     """The finding's evidence, each with its offending text marked."""
     raw = finding.inspection.raw or {}
@@ -84,7 +99,7 @@ def evidence_rows(finding: Finding, capture_available: bool) -> list[EvidenceRow
             continue
         url = str(e.get("url") or "")
         rows.append(EvidenceRow(number=n, url=url, detail=highlight(str(e.get("detail") or ""), _needles(raw, url)),
-                                seen_at=str(e.get("seen_at") or ""), captured=capture_available and bool(url)))
+                                seen_at=seen_text(e.get("seen_at")), captured=capture_available and bool(url)))
     return rows
 
 

@@ -33,7 +33,7 @@ class CampaignForm(forms.Form):
     seed = forms.IntegerField(label="随机种子", initial=0, min_value=0, max_value=2**31 - 1,
                               help_text="同一名单、同一比例、同一种子抽中的网站相同，便于复核")
     all_portals = forms.BooleanField(label="门户网站全部检查，其余按比例抽取", required=False)
-    as_of = forms.DateField(label="监测时间点", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    as_of = forms.DateField(label="监测时间点", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             help_text="留空为今天（模拟省为其内容日期）")
     profile = forms.ChoiceField(label="指标体系", choices=())
 
@@ -60,7 +60,7 @@ class PublishForm(forms.Form):
     issuer = forms.CharField(label="发文机关", max_length=100, help_text="例如：××省人民政府办公厅")
     title = forms.CharField(label="标题", max_length=200, required=False,
                             help_text="留空按模板生成：××关于××政府网站抽查情况的通报")
-    date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="成文日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     scope = forms.CharField(label="范围用语", max_length=20, required=False, help_text="如 全省、全市；留空为模板默认")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

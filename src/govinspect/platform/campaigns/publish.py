@@ -14,6 +14,7 @@ import shutil
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from govinspect.platform.campaigns.models import Campaign, CampaignSite, Publication
 from govinspect.platform.campaigns.review import rescore_campaign
@@ -58,7 +59,7 @@ def _summary(sites: list[dict[str, Any]], campaign: Campaign, template: dict[str
 
     manifest = read_manifest(campaign.run_dir)
     return summarise(
-        sites, problem_types(template), as_of=campaign.as_of.isoformat(), profile=campaign.profile,
+        sites, problem_types(template), as_of=timezone.localtime(campaign.as_of).isoformat(), profile=campaign.profile,
         sample=manifest.sample if manifest else campaign.sample,
         registry_count=(manifest.registry_count or None) if manifest else None,
     )

@@ -63,7 +63,7 @@ def rescore_inspection(inspection: Inspection) -> ReviewedScore:
         defaults["note"] = f"无法重新评分：指标体系不可用（{err}）"
         return ReviewedScore.objects.update_or_create(inspection=inspection, defaults=defaults)[0]
     decisions = {engine_finding_id(f, raw): decision_for(f) for f in inspection.findings.select_related("reviewed_by")}
-    run = run_from_json({"as_of": inspection.as_of.isoformat(), "profile": profile.id, "sites": [raw]})
+    run = run_from_json({"as_of": timezone.localtime(inspection.as_of).isoformat(), "profile": profile.id, "sites": [raw]})
     counts, _ = rescore_run(run, profile, decisions)
     site = site_to_json(run.sites[0])
     for extra in ("key", "attempt"):  # campaign bookkeeping the engine's SITE writer does not know

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govinspect.platform.campaigns import runner
@@ -222,6 +223,12 @@ def finding_capture(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return response
 
 
+def _trend_label(campaign: Campaign) -> str:
+    """A short chart label: T and the start of the name (the chart has room for about 16 characters)."""
+    name = campaign.name if len(campaign.name) <= 8 else campaign.name[:7] + "…"
+    return f"{timezone.localtime(campaign.as_of):%Y-%m-%d} {name}"
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Per region of the user's scope: pass rate, failing sites, orders, 找错, availability, trends."""
@@ -231,8 +238,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(request.user)
     region_svg = rate_chart([(r.region.name, r.pass_rate) for r in board.rows if r.campaign is not None],
                             label="各地区最近一次抽查合格率")
-    trend_svg = rate_chart([(f"{p.campaign.as_of:%Y-%m-%d} {p.campaign.name}"[:24], p.pass_rate) for p in board.trend],
-                           label="历次抽查合格率")
+    trend_svg = rate_chart([(_trend_label(p.campaign), p.pass_rate) for p in board.trend], label="历次抽查合格率")
     rows = [(r, format_rate(r.pass_rate)) for r in board.rows]
     return render(request, "campaigns/dashboard.html", {
         "board": board, "rows": rows, "total_rate": format_rate(board.total.pass_rate),
