@@ -19,6 +19,7 @@ Trends: the pass rate of every finished campaign over the user's whole scope, ol
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -81,10 +82,16 @@ class Dashboard:
     repeat: list[dict[str, Any]]
 
 
+def _root(user: Any) -> Region | None:
+    """The region the user's scope is cut from (supervisors and reviewers with a region)."""
+    role = "admin" if user.is_superuser else user.role
+    return user.region if role in ("supervisor", "reviewer") else None
+
+
 def grouping_regions(user: Any) -> list[Region]:
     """The regions the dashboard has a row for (the level below the user's region)."""
-    root = getattr(user, "region", None)
-    if root is not None and user.role != "owner":
+    root = _root(user)
+    if root is not None:
         return list(Region.objects.filter(parent=root)) or [root]
     codes = {c[:2] for c in scoped(user, Site.objects.all()).values_list("region__code", flat=True)}
     return [r for r in Region.objects.filter(level="province") if r.code[:2] in codes]
@@ -144,10 +151,7 @@ def build_dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
     for i in scoped(user, Inspection.objects.order_by("as_of", "id")).only("id", "site_id", "as_of", "raw"):
         latest[i.site_id] = i  # the newest inspection of each site wins
 
-    def fill(row: RegionRow, prefix: str) -> RegionRow:
-        def inside(code: str) -> bool:
-            return code.startswith(prefix)
-
+    def fill(row: RegionRow, inside: Callable[[str], bool]) -> RegionRow:
         row.sites = sum(1 for s in sites if inside(s.region.code))
         _fill_campaign(row, [cs for cs in results if inside(cs.site.region.code)])
         mine = [o for o in orders if inside(o.site.region.code)]
@@ -159,11 +163,20 @@ def build_dashboard(user: Any, today: dt.date | None = None) -> Dashboard:
             [i for site_id, i in latest.items() if inside(region_of.get(site_id, "-"))])
         return row
 
+    def under(prefix: str) -> Callable[[str], bool]:
+        return lambda code: code.startswith(prefix)
+
+    regions = grouping_regions(user)
+    rows = [fill(RegionRow(region), under(region.prefix)) for region in regions]
+    root = _root(user)
+    if root is not None and regions != [root]:
+        # Sites registered at the user's own level (a city's own departments) get a row of their own.
+        own = Region(code=root.code, name=f"{root.name}本级", full_name=f"{root.full_name}本级", level=root.level)
+        rows.insert(0, fill(RegionRow(own), lambda code: code == root.code))
     # Regions without a site in scope say nothing; they are left out.
-    rows = [row for row in (fill(RegionRow(region), region.prefix) for region in grouping_regions(user)) if row.sites]
-    root = getattr(user, "region", None) if user.role != "owner" else None
+    rows = [row for row in rows if row.sites]
     total = fill(RegionRow(root or Region(code="", name="合计", full_name="合计", level="province")),
-                 root.prefix if root is not None else "")
+                 under(root.prefix if root is not None else ""))
     by_campaign: dict[int, list[CampaignSite]] = {}
     for cs in results:
         by_campaign.setdefault(cs.campaign_id, []).append(cs)
