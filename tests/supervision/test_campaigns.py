@@ -323,3 +323,49 @@ def test_starting_needs_the_right_role_and_a_usable_sample(moni, province) -> No
     response = baoji.post("/campaigns/new/", {"mode": "region", "region": moni["region"].pk, "seed": 0,
                                               "profile": "gov2019"})
     assert response.status_code == 200 and Campaign.objects.count() == 0  # not a choice outside the scope
+
+
+def test_real_sites_keep_the_address_guard_unless_the_site_is_allowed(province, login) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class County(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            page = self.path in ("/", "/news/")
+            body = ('<html><head><meta charset="utf-8"><title>县政府</title></head><body>'
+                    '<a href="/news/">新闻</a><a href="/gone.html">旧文件</a></body></html>' if page else "无此页面")
+            self.send_response(200 if page else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), County) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Site.objects.filter(region__code__startswith="6103").update(status="closed")  # nothing real is fetched
+        weibin, fufeng = province.sites["6103020001"], province.sites["6103240001"]
+        for site, server, allowed in ((weibin, servers[0], True), (fufeng, servers[1], False)):
+            Site.objects.filter(pk=site.pk).update(status="running", allow_private=allowed,
+                                                   url=f"http://127.0.0.1:{server.server_address[1]}/")
+        client = login(province.users["baoji"])
+        response = client.post("/campaigns/new/", {"mode": "region", "region": Region.objects.get(code="610300").pk,
+                                                   "seed": 0, "as_of": "2024-06-15", "profile": "gov2019"})
+        assert response.status_code == 302, response.content.decode()[-1500:]
+        campaign = Campaign.objects.get()
+        assert (campaign.total, campaign.sandbox) == (2, False)
+        assert run_pending() == 1
+        campaign.refresh_from_db()
+        assert campaign.state == "done" and campaign.errors == 1
+        allowed = CampaignSite.objects.get(campaign=campaign, site=weibin).inspection
+        refused = CampaignSite.objects.get(campaign=campaign, site=fufeng).inspection
+        assert allowed.status == "inspected" and allowed.pages >= 2
+        assert any(d["target"].endswith("/gone.html") for d in allowed.raw["dead_links"])
+        assert refused.status == "error" and refused.pages == 0 and "内网地址" in refused.error
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
