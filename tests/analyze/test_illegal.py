@@ -3,13 +3,21 @@ spam text — and, as important, the harmless hidden things of real government p
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.illegal import IllegalFinding, load_spam_lexicon, page_illegal, script_links
+from govinspect.analyze.illegal import (
+    IllegalFinding,
+    _may_link_to_spam,
+    _Site,
+    load_spam_lexicon,
+    page_illegal,
+    script_links,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "illegal"
 HOME = "http://www.yunxi.gov.cn/"
@@ -419,6 +427,49 @@ def test_visible_link_to_spam_domain_is_spam_content(clean: str) -> None:
         findings[0].evidence
         == '页面链接指向违法有害内容：<a href="http://www.amxpj.com/">友情链接</a>（可疑域名 www.amxpj.com）'
     )
+
+
+# Ways of writing the same visible link that a browser follows to the spam domain. The page
+# skips its per-link walk when no host written in it is a link-farm domain; each of these must
+# still reach the walk (and the walk must resolve them like before).
+DISGUISED_LINKS = [
+    ('<a href="https://www.amxpj.com/">友情链接</a>', "https://www.amxpj.com/"),
+    ('<a href="//www.amxpj.com/">友情链接</a>', "http://www.amxpj.com/"),
+    ('<a href="HTTP://WWW.AMXPJ.COM/">友情链接</a>', "http://www.amxpj.com/"),
+    ('<a href="https:www.amxpj.com/">友情链接</a>', "https://www.amxpj.com/"),
+    ('<a href="HTTPS:www.amxpj.com/">友情链接</a>', "https://www.amxpj.com/"),
+    ('<a href="https:\\\\www.amxpj.com\\">友情链接</a>', "https://www.amxpj.com/"),
+    ('<a href="http:&#47;&#47;www.amxpj.com/">友情链接</a>', "http://www.amxpj.com/"),
+]
+
+
+@pytest.fixture(scope="module")
+def termless(clean: str) -> str:
+    """The clean homepage without its three news headlines that name gambling (on a page with
+    a strong spam term every link is looked at anyway)."""
+    kept = [line for line in clean.splitlines() if not re.search("百家乐|金沙娱乐|注册送彩金", line)]
+    assert len(kept) == len(clean.splitlines()) - 3
+    return "\n".join(kept)
+
+
+def test_termless_page_is_clean_and_its_links_are_not_walked(termless: str) -> None:
+    assert page_illegal(termless, HOME) == []
+    site = _Site.of(HOME, frozenset())
+    assert not _may_link_to_spam(termless, True, site, load_spam_lexicon())
+
+
+@pytest.mark.parametrize(("link", "target"), DISGUISED_LINKS)
+def test_visible_spam_link_however_written_is_spam_content(termless: str, link: str, target: str) -> None:
+    html = inject(termless, f'<ul class="links"><li>{link}</li></ul>')
+    assert [(f.kind, f.target) for f in page_illegal(html, HOME)] == [("spam_content", target)]
+
+
+def test_link_to_spam_domain_under_an_outside_base_is_found(termless: str) -> None:
+    # <base> elsewhere makes every relative link leave the site.
+    html = termless.replace("<head>", '<head><base href="http://www.amxpj.com/">', 1)
+    html = inject(html, '<p><a href="zhuce.html">注册</a></p>')
+    targets = [f.target for f in page_illegal(html, HOME) if f.kind == "spam_content"]
+    assert "http://www.amxpj.com/zhuce.html" in targets
 
 
 def test_visible_weak_word_link_is_not_a_finding(clean: str) -> None:

@@ -11,6 +11,7 @@ from govinspect.analyze.misstatements import (
     TextError,
     find_misstatements,
     load_critical_terms,
+    _default_terms,
     page_misstatements,
 )
 from govinspect.analyze.visible_text import visible_text
@@ -242,3 +243,13 @@ def test_packaged_automaton_holds_thousands_of_wrong_forms() -> None:
     terms = load_critical_terms()
     assert terms.variant_count > 5000
     assert "陕西省" not in [p for p, e in zip(terms.patterns, terms.entries) if e.role == 1]
+
+
+def test_first_look_passes_wrong_titles_and_lets_correct_news_of_leaders_through() -> None:
+    # The cheap look over the page's whole text decides whether the visible text is built at
+    # all: a name with its right title must not cost the walk, a wrong title must get it.
+    terms = _default_terms()
+    assert not terms.may_match("习近平总书记在视察时强调，李强总理主持召开国务院常务会议。")
+    assert terms.may_match("李强副总理主持召开国务院常务会议。")
+    assert terms.may_match("根据《中华人民共国宪法》制定本办法。")
+    assert not terms.may_match("县人民政府召开常务会议，研究部署安全生产工作。")

@@ -33,3 +33,21 @@ def test_docx_lists_sites_and_dead_links_in_chinese(tmp_path):
     assert "http://www.qingshan.gov.cn/xxgk/old.html" in cells
     assert "域名无法解析" in cells
     assert "无法检查：首页域名无法解析 (dns)" in cells
+
+
+def test_docx_shows_a_veto_on_a_site_without_dead_links_and_what_was_not_checked(tmp_path):
+    # The veto is the line that matters for this site; it must not hide behind "no dead links".
+    site = SiteResult(spec=SiteSpec(url="http://www.baihe.gov.cn/", name="白河县人民政府", site_code="6109290001"))
+    site.pages = 86
+    site.verdict = "fail"
+    site.vetoes = ["veto.homepage_not_updated"]
+    site.findings = [Finding("veto.homepage_not_updated", True, 0, {"days": 31}, "首页栏目信息超过2周未更新，单项否决")]
+    site.not_checked = ["veto.interaction.no_channel"]
+    run = RunResult(version="0.1.0", as_of="2024-06-15T00:00:00+08:00", profile="gov2019", sites=[site])
+    path = tmp_path / "report.docx"
+    write_report_docx(run, path)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "检查结论：不合格。" in text
+    assert "首页栏目信息超过2周未更新，单项否决。" in text
+    assert "本次未能检查的指标（未检查不等于合格）：互动回应差（无有效互动渠道）。" in text
+    assert "未发现死链接。" in text

@@ -163,3 +163,30 @@ def test_reason_labels() -> None:
     assert dead_reason_label("http_5xx", 502) == "HTTP 502 服务器错误"
     assert dead_reason_label("http_418", 418) == "HTTP 418 客户端错误"
     assert dead_reason_label("something_new") == "something_new"
+
+
+def test_unchecked_indicators_dismissals_and_availability_are_shown(run: RunResult) -> None:
+    # A site owner must not read "no finding" as "passed" where the check never ran, and a
+    # reader must see what an inspector set aside on review and why.
+    site = run.sites[0]
+    site.not_checked = ["veto.interaction.no_channel", "deduct.no.such.indicator"]
+    site.dismissed = [
+        Finding(
+            indicator="deduct.design.links_other_dead",
+            veto=False,
+            points=0.1,
+            measure={"count": 1},
+            message="非首页死链接1条",
+            review={"decision": "dismissed", "reason": "链接指向的系统已按计划关停，页面已标注"},
+        )
+    ]
+    site.availability = {"probes": 168, "failures": 12, "ratio": 0.0714, "blocked": 3, "enough_data": True,
+                         "monitored": True}
+    run.sites[1].availability = {"probes": 40, "failures": 0, "ratio": 0.0, "blocked": 0, "enough_data": False,
+                                 "monitored": True, "note": "可用性监测数据不足（需连续7天、每天不少于20次）"}
+    text = "".join(parse(render_report_html(run)).text)
+    assert "本次未能检查的指标（未检查不等于合格）：互动回应差（无有效互动渠道）、deduct.no.such.indicator。" in text
+    assert "经人工复核排除的问题（1条，不计分）" in text
+    assert "非首页死链接1条（排除理由：链接指向的系统已按计划关停，页面已标注）" in text
+    assert "共168次有效访问，失败12次（7.14%），另有3次被防护拦截未计入。" in text
+    assert "可用性监测数据不足（需连续7天、每天不少于20次），不作判定。" in text

@@ -227,9 +227,19 @@ class HiddenBlock:
     trick: bool  # a hiding technique menus and tabs do not use (off-screen, 1px, colour …)
 
 
-def hidden_blocks(tree: LexborHTMLParser, hiding: Hiding, scripts: list[str]) -> list[HiddenBlock]:
+def hidden_blocks(
+    tree: LexborHTMLParser,
+    hiding: Hiding,
+    scripts: list[str],
+    *,
+    marquees: list[LexborNode] | None = None,
+    styles: list[LexborNode] | None = None,
+) -> list[HiddenBlock]:
     """Elements that hide their subtree, with the reason (inline style, hidden attribute,
-    <style> rules, tiny <marquee>, script hiding by id)."""
+    <style> rules, tiny <marquee>, script hiding by id).
+
+    `marquees` and `styles` are the page's <marquee> and <style> elements when the caller has
+    already collected them (saves two walks of the tree)."""
     roots: list[HiddenBlock] = []
     for node in tree.css("body [style], body [hidden]"):
         attrs = node.attributes
@@ -239,13 +249,13 @@ def hidden_blocks(tree: LexborHTMLParser, hiding: Hiding, scripts: list[str]) ->
             roots.append(HiddenBlock(node, f'style="{_clip(style or "", 80)}"', is_trick(reason)))
         elif "hidden" in attrs:
             roots.append(HiddenBlock(node, "hidden 属性", False))
-    for node in tree.css("marquee"):
+    for node in tree.css("marquee") if marquees is None else marquees:
         reason = _marquee_reason(node, hiding.marquee_tiny_px)
         if reason is not None:
             roots.append(HiddenBlock(node, reason, True))
     budget = hiding.max_style_chars
     selectors = 0
-    for style_node in tree.css("style"):
+    for style_node in tree.css("style") if styles is None else styles:
         css = style_node.text(deep=True)
         if not css or budget <= 0:
             continue

@@ -30,7 +30,7 @@ white body), scripts loaded by `src`, and redirects that depend on the referrer 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -46,6 +46,7 @@ __all__ = [
     "IllegalFinding",
     "SpamHit",
     "SpamLexicon",
+    "body_text",
     "load_spam_lexicon",
     "page_illegal",
     "script_links",
@@ -81,6 +82,10 @@ def _registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+# (page host, site hosts) → _Site: every page of a site asks for the same one.
+_SITES: dict[tuple[str | None, frozenset[str]], "_Site"] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class _Site:
     """The inspected site's hosts: exact hosts, their www. twins and their subdomains."""
@@ -90,8 +95,18 @@ class _Site:
 
     @classmethod
     def of(cls, url: str, site_hosts: frozenset[str]) -> _Site:
-        hosts = {h.lower().rstrip(".") for h in site_hosts if h}
         host = host_of(url)
+        key = (host, site_hosts)
+        known = _SITES.get(key)
+        if known is None:
+            if len(_SITES) >= 256:
+                _SITES.clear()
+            known = _SITES[key] = cls._of(host, site_hosts)
+        return known
+
+    @classmethod
+    def _of(cls, host: str | None, site_hosts: frozenset[str]) -> _Site:
+        hosts = {h.lower().rstrip(".") for h in site_hosts if h}
         if host:
             hosts.add(host)
         for h in list(hosts):
@@ -181,27 +196,81 @@ def _outside_target(base: str, href: str, base_internal: bool, site: _Site) -> t
     return target, host
 
 
+# The hosts of every "//host" written in the page: a superset of its absolute links' hosts,
+# provided no href hides its scheme or slashes. Pages where one might are left to the per-link
+# walk: entities (&#47;&#47;spam.example), backslashes (browsers read them as slashes),
+# "https:host" without slashes, and capitalised schemes (HTTP:, Http:; a scheme in mixed case
+# such as "hTtP:host" without slashes is the one form this filter does not notice).
+_WRITTEN_HOST_RE = re.compile(r"//([^/\\\s\"'<>?#]+)")
+# ("https:" == document.location.protocol) of the ubiquitous statistics scripts is no link.
+_SLASHLESS_RE = re.compile(r"ttps?:(?!//)[\w%.-]")
+_ENTITY_RE = re.compile(r"&(?:#|sol;|colon;|tab;|newline;)", re.IGNORECASE)
+_DISGUISED_HREF_RE = re.compile(r"href\s*=\s*[\"']?[^\"'>\s]*&(?:#|sol;|colon;|tab;|newline;)", re.IGNORECASE)
+# Written host → normalised host; pages of one site repeat the same menus and footers.
+_HOST_MEMO: dict[str, str | None] = {}
+
+
+def _written_host(raw: str) -> str | None:
+    host = _HOST_MEMO.get(raw, "")
+    if host == "":
+        if len(_HOST_MEMO) >= 8192:
+            _HOST_MEMO.clear()
+        host = _HOST_MEMO[raw] = host_of("http://" + raw) or None
+    return host
+
+
+def _may_link_to_spam(html: str, base_internal: bool, site: _Site, lexicon: SpamLexicon) -> bool:
+    """False only when no link of the page can reach a link-farm domain (see the caller)."""
+    if not base_internal or "\\" in html or "TTP" in html or "Ttp" in html or _SLASHLESS_RE.search(html):
+        return True
+    if _ENTITY_RE.search(html) and _DISGUISED_HREF_RE.search(html):
+        return True
+    for raw in set(_WRITTEN_HOST_RE.findall(html)):
+        host = _written_host(raw)
+        if host and not site.contains(host) and lexicon.domain_spam(host) is True:
+            return True
+    return False
+
+
 def _label_of(verdict: _LinkVerdict) -> str:
     return f"（{verdict.category}，{verdict.why}）" if verdict.category else f"（{verdict.why}）"
 
 
-def _page_text(tree: LexborHTMLParser) -> str:
-    """The body's text, one line per text node, without script, style and template text."""
+def body_text(tree: LexborHTMLParser) -> str | None:
+    """The body's whole text, one line per text node (script and style text included): the
+    one extraction the integrity analysers of a page share. None when the page has no body."""
     body = tree.body
-    if body is None:
+    return body.text(separator="\n") if body is not None else None
+
+
+def _page_text(
+    tree: LexborHTMLParser, whole: str | None = None, codes: Iterable[LexborNode] | None = None
+) -> str:
+    """The body's text, one line per text node, without script, style and template text.
+
+    `whole` is `body_text(tree)` and `codes` the page's script, style and template elements
+    when the caller already has them (those directly in <head> are not in the body's text)."""
+    text = body_text(tree) if whole is None else whole
+    if not text:
         return ""
-    text = body.text(separator="\n")
-    for node in tree.css("body script, body style, body template"):
+    if codes is None:
+        codes = tree.css("body script, body style, body template")
+    else:
+        codes = [n for n in codes if n.parent is None or n.parent.tag != "head"]
+    for node in codes:
         inner = node.text(deep=True)
         if inner:
             text = text.replace(inner, "\n", 1)
     return text
 
 
-def _script_texts(tree: LexborHTMLParser) -> list[str]:
-    """Inline script bodies (no src), in document order."""
+_INVENTORY = "base[href], script, iframe[src], frame[src], title, meta[name][content], marquee, style, template"
+
+
+def _script_texts(nodes: Iterable[LexborNode]) -> list[str]:
+    """The inline bodies (no src) of these script elements, in document order."""
     out: list[str] = []
-    for node in tree.css("script"):
+    for node in nodes:
         if "src" in node.attributes:
             continue
         text = node.text(deep=True)
@@ -216,6 +285,7 @@ def page_illegal(
     *,
     tree: LexborHTMLParser | None = None,
     site_hosts: frozenset[str] = frozenset(),
+    whole_text: str | None = None,
 ) -> list[IllegalFinding]:
     """Hidden spam links, injected titles and spam text on one page.
 
@@ -234,14 +304,21 @@ def page_illegal(
       close together, or one next to an advertising word, in no condemning sentence, on a page
       that does not mostly condemn the topic), one finding per category, target None.
 
-    Pass `tree` to share one parse of `html`; it is only read.
+    Pass `tree` to share one parse of `html` (it is only read), and `whole_text` to share
+    `body_text(tree)`.
     """
     lexicon = load_spam_lexicon()
     th = lexicon.thresholds
     if tree is None:
         tree = LexborHTMLParser(html)
     page = normalize_url(url) or url
-    base_node = tree.css_first("base[href]")
+    # One walk of the tree for the few elements this module reads (each selector query walks
+    # the whole tree, which costs more than the checks themselves on a common page).
+    inventory = tree.css(_INVENTORY)
+    found_tags: dict[str, list[LexborNode]] = {}
+    for node in inventory:
+        found_tags.setdefault(node.tag or "", []).append(node)
+    base_node = next(iter(found_tags.get("base", ())), None)
     base = (join_url(page, base_node.attributes.get("href") or "") if base_node is not None else None) or page
     site = _Site.of(page, site_hosts)
     base_internal = site.contains(host_of(base))
@@ -254,11 +331,12 @@ def page_illegal(
         if len(findings) < th["max_findings"]:
             findings.append(IllegalFinding(kind, target, evidence))
 
-    scripts = _script_texts(tree)
+    scripts = _script_texts(found_tags.get("script", ()))
 
     # The page's text (visible and hidden, without script and style): scanned once, so anchor
     # texts need no look when the page holds no term at all (the common case).
-    text = _page_text(tree)
+    codes = [n for n in inventory if n.tag in ("script", "style", "template")]
+    text = _page_text(tree, whole_text, codes)
     lowered_text = text.lower()
     page_hits = lexicon.hits(lowered_text) if text else []
     any_term = bool(page_hits)
@@ -266,7 +344,10 @@ def page_illegal(
 
     # Hidden links.
     hidden_ids: set[int] = set()
-    for root in hidden_blocks(tree, lexicon.hiding, scripts):
+    blocks = hidden_blocks(
+        tree, lexicon.hiding, scripts, marquees=found_tags.get("marquee", []), styles=found_tags.get("style", [])
+    )
+    for root in blocks:
         farm: list[tuple[str, LexborNode, str]] = []
         internal = 0
         for node in root.node.css("a[href]"):
@@ -308,7 +389,7 @@ def page_illegal(
                         )
 
     # Invisible frames (挂马: a 0×0 iframe loading a spam or throw-away domain).
-    for node in tree.css("iframe[src], frame[src]"):
+    for node in found_tags.get("iframe", []) + found_tags.get("frame", []):
         attrs = node.attributes
         reason = frame_hiding(attrs, lexicon.hiding)
         if reason is None:
@@ -341,8 +422,11 @@ def page_illegal(
         shown = _quote_link(target, link.text) if link.tag in ("a", "area") else f'<{link.tag} src="{target}">'
         add("hidden_link", target, f"脚本写入的链接（document.write/innerHTML）：{shown}{_label_of(verdict)}")
 
-    # Visible links to outside spam: strong evidence only.
-    for node in tree.css("a[href]"):
+    # Visible links to outside spam: strong evidence only. Without a strong term on the page
+    # only a link-farm domain can make one, so the per-link walk (the costliest part of this
+    # module) is skipped when no host written in the page is one.
+    visible = tree.css("a[href]") if strong_term or _may_link_to_spam(html, base_internal, site, lexicon) else ()
+    for node in visible:
         if node.mem_id in hidden_ids:
             continue
         outside = _outside_target(base, node.attributes.get("href") or "", base_internal, site)
@@ -362,7 +446,10 @@ def page_illegal(
         )
 
     # Title and meta.
-    title_node = tree.css_first("head > title") or tree.css_first("title")
+    titles = found_tags.get("title", [])
+    title_node = next((t for t in titles if t.parent is not None and t.parent.tag == "head"), None) or next(
+        iter(titles), None
+    )
     title = collapse(title_node.text(deep=True)) if title_node is not None else ""
     if title:
         found = _head_spam(lexicon, title, title=True)
@@ -372,7 +459,7 @@ def page_illegal(
                 None,
                 f"网页标题被植入{found[0]}类词语（{'、'.join(found[1])}）：“{_clip(title, 120)}”",
             )
-    for meta in tree.css("meta[name][content]"):
+    for meta in found_tags.get("meta", ()):
         name = (meta.attributes.get("name") or "").strip().lower()
         if name not in ("keywords", "description"):
             continue

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.illegal import IllegalFinding, page_illegal
+from govinspect.analyze.illegal import IllegalFinding, body_text, page_illegal
 from govinspect.analyze.misstatements import page_misstatements
 from govinspect.analyze.privacy import PrivacyHit, page_privacy
 from govinspect.analyze.secrets import SecretMark, page_secret_marks
@@ -68,23 +68,27 @@ def secret_hit(m: SecretMark) -> IntegrityHit:
     return IntegrityHit("secret", m.kind, m.mark, m.level, m.context)
 
 
-def _misstatements(html: str, url: str, tree: LexborHTMLParser) -> list[IntegrityHit]:
+def _misstatements(html: str, url: str, tree: LexborHTMLParser, whole: str | None) -> list[IntegrityHit]:
     return [
         IntegrityHit("text_errors", e.kind, e.found, e.expected, e.context)
-        for e in page_misstatements(html, url, tree=tree)
+        for e in page_misstatements(html, url, tree=tree, whole_text=whole)
     ]
 
 
-def _illegal(html: str, url: str, tree: LexborHTMLParser, site_hosts: frozenset[str]) -> list[IntegrityHit]:
-    return [illegal_hit(f) for f in page_illegal(html, url, tree=tree, site_hosts=site_hosts)]
+def _illegal(
+    html: str, url: str, tree: LexborHTMLParser, site_hosts: frozenset[str], whole: str | None
+) -> list[IntegrityHit]:
+    return [illegal_hit(f) for f in page_illegal(html, url, tree=tree, site_hosts=site_hosts, whole_text=whole)]
 
 
-def _privacy(html: str, url: str, tree: LexborHTMLParser, as_of: date | None) -> list[IntegrityHit]:
-    return [privacy_hit(h) for h in page_privacy(html, url, tree=tree, as_of=as_of)]
+def _privacy(
+    html: str, url: str, tree: LexborHTMLParser, as_of: date | None, whole: str | None
+) -> list[IntegrityHit]:
+    return [privacy_hit(h) for h in page_privacy(html, url, tree=tree, as_of=as_of, whole_text=whole)]
 
 
-def _secrets(html: str, url: str, tree: LexborHTMLParser) -> list[IntegrityHit]:
-    return [secret_hit(m) for m in page_secret_marks(html, url, tree=tree)]
+def _secrets(html: str, url: str, tree: LexborHTMLParser, whole: str | None) -> list[IntegrityHit]:
+    return [secret_hit(m) for m in page_secret_marks(html, url, tree=tree, whole_text=whole)]
 
 
 def page_integrity(
@@ -105,11 +109,13 @@ def page_integrity(
         tree = LexborHTMLParser(html)
     hits: list[IntegrityHit] = []
     errors: list[str] = []
+    # One extraction of the body's text, shared by the four analysers' quick tests.
+    whole = body_text(tree)
     runs: list[tuple[str, Any]] = [
-        ("misstatements", lambda: _misstatements(html, url, tree)),
-        ("illegal", lambda: _illegal(html, url, tree, site_hosts)),
-        ("privacy", lambda: _privacy(html, url, tree, as_of)),
-        ("secrets", lambda: _secrets(html, url, tree)),
+        ("misstatements", lambda: _misstatements(html, url, tree, whole)),
+        ("illegal", lambda: _illegal(html, url, tree, site_hosts, whole)),
+        ("privacy", lambda: _privacy(html, url, tree, as_of, whole)),
+        ("secrets", lambda: _secrets(html, url, tree, whole)),
     ]
     for name, run in runs:
         try:

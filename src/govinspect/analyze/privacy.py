@@ -759,17 +759,22 @@ def page_privacy(
     *,
     tree: LexborHTMLParser | None = None,
     as_of: date | None = None,
+    whole_text: str | None = None,
 ) -> list[PrivacyHit]:
     """Unmasked personal numbers in a page's text (see the module docstring for the rules).
 
-    `tree` is an already parsed `html` to share one parse per page (read only). `url` names the
-    page; hits carry no URL, the caller attaches it. `as_of` bounds birth dates (default today).
+    `tree` is an already parsed `html` to share one parse per page (read only), `whole_text`
+    its shared `illegal.body_text`. `url` names the page; hits carry no URL, the caller
+    attaches it. `as_of` bounds birth dates (default today).
     """
     del url  # the rules do not depend on where the page is; kept for the analyser signature
     if tree is None:
         tree = LexborHTMLParser(html)
     # The page's text (lexbor, in C) is a fraction of its HTML and free of URLs and attributes.
-    if not _candidates(_page_text(tree), as_of):
+    # Text nodes joined by spaces; turning their own line breaks into spaces too only lets the
+    # cheap test pass more pages on to the full one.
+    text = _page_text(tree) if whole_text is None else whole_text.replace("\n", " ")
+    if not _candidates(text, as_of):
         return []
     return find_privacy(page_units(tree), as_of=as_of, roster=True if _titled_roster(tree) else None, head=0)
 

@@ -26,9 +26,9 @@ MAX_TEXT = 60  # characters of written anchor text kept
 
 
 _SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
-_WRITER_RE = re.compile(
-    r"document\s*\.\s*write|\.innerHTML|\.outerHTML|insertAdjacentHTML|\.html\s*\(|\.append\s*\(", re.I
-)
+# JavaScript names are case-sensitive (document.Write is no call), and a case-blind search
+# costs two and a half times as much over the long inline scripts of real pages.
+_WRITER_RE = re.compile(r"document\s*\.\s*write|\.innerHTML|\.outerHTML|insertAdjacentHTML|\.html\s*\(|\.append\s*\(")
 _JOIN_RE = re.compile(r"""(['"])\s*\+\s*\1""")
 _ESC_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|.)", re.S)
 _PCT_U_RE = re.compile(r"%u([0-9a-fA-F]{4})")
@@ -102,8 +102,11 @@ def _written_html(script: str, budget: int) -> str:
     pieces: list[str] = []
     joined = _JOIN_RE.sub("", script[:budget])
     for m in _PIECE_RE.finditer(joined):
-        if _SELECTOR_ARG_RE.search(joined, max(0, m.start() - 40), m.start()):
-            continue  # getElementById('box') names the target element, it is not written
+        start = m.start()
+        # getElementById('box') names the target element, it is not written (the regular
+        # expression only where an opening parenthesis comes just before: most literals don't).
+        if "(" in joined[max(0, start - 4) : start] and _SELECTOR_ARG_RE.search(joined, max(0, start - 40), start):
+            continue
         if m.group("codes") is not None:
             pieces.append(_from_char_codes(m.group("codes")))
         elif m.group("b64") is not None:
@@ -116,7 +119,7 @@ def _written_html(script: str, budget: int) -> str:
             body = m.group("sq") if m.group("sq") is not None else m.group("dq")
             if body is None:
                 body = m.group("bq") or ""
-            value = _js_unescape_literal(body)
+            value = _js_unescape_literal(body) if "\\" in body else body
             pieces.append(_percent_decode(value) if "%" in value else value)
     written = "".join(pieces)
     # One more round for unescape(unescape(…)) and escapes inside decoded text.

@@ -138,17 +138,21 @@ def page_secret_marks(
     *,
     tree: LexborHTMLParser | None = None,
     include_internal: bool = False,
+    whole_text: str | None = None,
 ) -> list[SecretMark]:
     """Classification marks in a page's text (each block line and table cell a line).
 
-    `tree` is an already parsed `html` (read only). A page whose text has no ★ and no 密级 —
+    `tree` is an already parsed `html` (read only), `whole_text` its shared `illegal.body_text`. A page whose text has no ★ and no 密级 —
     nearly every page — costs one text extraction and a few substring tests.
     """
     del url  # the rule does not depend on the page's address
     if tree is None:
         tree = LexborHTMLParser(html)
-    root = tree.body or tree.root
-    text = root.text(deep=True) if root is not None else ""
+    if whole_text is not None:
+        text = whole_text.replace("\n", "")
+    else:
+        root = tree.body or tree.root
+        text = root.text(deep=True) if root is not None else ""
     if not include_internal and not any(s in text for s in _MARK_HINTS):
         return []
     lines = "\n".join(u.text for u in page_units(tree))

@@ -21,7 +21,9 @@ from django.http import HttpRequest, HttpResponse
 
 __all__ = ["ActorMiddleware", "acting_as", "connect", "record"]
 
-_AUDITED_APPS = {"registry", "accounts", "orders", "reports", "letters"}
+_AUDITED_APPS = {"registry", "accounts", "orders", "reports", "letters", "campaigns", "reminders"}
+# Derived rows, recomputed from audited ones (a re-score follows the review decisions logged).
+_NOT_AUDITED = {"auditentry", "reviewedscore"}
 # Never copied into the log: secrets, and bookkeeping that changes on every login.
 _HIDDEN = {"password"}
 _IGNORED = {"last_login", "updated_at"}
@@ -102,7 +104,7 @@ def record(action: str, instance: models.Model | None = None, *, model: str = ""
 
 
 def _audited(sender: type[models.Model]) -> bool:
-    return sender._meta.app_label in _AUDITED_APPS and sender._meta.model_name != "auditentry"
+    return sender._meta.app_label in _AUDITED_APPS and sender._meta.model_name not in _NOT_AUDITED
 
 
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **_: Any) -> None:

@@ -184,8 +184,40 @@ def load_sandbox(
 
 @admin_app.command("run-jobs")
 def run_jobs(data: Optional[Path] = typer.Option(None, "--data", help=DATA_HELP)) -> None:
-    """立即执行排队的后台任务（复查） Run queued jobs once and exit."""
+    """立即执行排队的后台任务（复查、抽查、催办） Run queued jobs once and exit."""
     _start(data)
     from govinspect.platform.jobs import run_pending
 
     typer.echo(f"执行了 {run_pending()} 个任务")
+
+
+@admin_app.command("remind")
+def remind(
+    dry_run: bool = typer.Option(False, "--dry-run", help="只列出需要催办的事项，不记录、不发邮件"),
+    date: Optional[str] = typer.Option(None, "--date", help="按哪一天计算（YYYY-MM-DD，默认今天）"),
+    data: Optional[Path] = typer.Option(None, "--data", help=DATA_HELP),
+) -> None:
+    """催办：即将到期或已超期的整改工单和找错留言 Record reminders (once a day each) and mail owners."""
+    import datetime as dt
+
+    day = None
+    if date:
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            _fail(f"--date {date!r} 不是日期（应为 YYYY-MM-DD）")
+    _start(data)
+    from govinspect.platform.audit import acting_as
+    from govinspect.platform.reminders.remind import send_reminders
+
+    with acting_as(None):
+        result = send_reminders(day, dry_run=dry_run)
+    for item in result.due:
+        typer.echo(("[已超期] " if item.level == "overdue" else "[即将到期] ") + item.message)
+    if dry_run:
+        typer.echo(f"需要催办 {len(result.due)} 项（试运行，未记录、未发送）")
+        return
+    for line in result.mail_errors:
+        typer.echo(f"邮件发送失败：{line}", err=True)
+    typer.echo(f"需要催办 {len(result.due)} 项：新记录 {result.created} 项，今天已提醒过 {result.already} 项，"
+               f"发送邮件 {result.emails} 封")

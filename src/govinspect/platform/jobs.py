@@ -2,7 +2,10 @@
 
 Jobs are rows (orders.Job), so a restart loses none; `JobRunner` is one daemon thread inside
 the `serve` process that claims queued jobs one at a time. A job that was running when the
-process died is marked failed at the next start and can be queued again.
+process died is marked failed at the next start and can be queued again (a campaign it was
+running shows 已中断 and resumes where it stopped). Kinds: "recheck" (platform/recheck.py),
+"campaign" (campaigns/runner.py), "remind" (reminders/remind.py, queued once a day by
+`schedule_daily`).
 """
 
 from __future__ import annotations
@@ -45,9 +48,33 @@ def _claim() -> Any:
         return Job.objects.get(pk=job.pk) if claimed else None
 
 
+def _register_handlers() -> None:
+    import govinspect.platform.campaigns.runner  # noqa: F401 - registers "campaign"
+    import govinspect.platform.recheck  # noqa: F401 - registers "recheck"
+    import govinspect.platform.reminders.remind  # noqa: F401 - registers "remind"
+
+
+# Job kinds queued once a day by the runner itself (params {"day": "YYYY-MM-DD"}).
+DAILY_KINDS = ("remind",)
+
+
+def schedule_daily(today: Any = None) -> int:
+    """Queue today's daily jobs unless they already exist; returns how many were queued."""
+    from govinspect.platform.orders.models import Job
+
+    day = (today or timezone.localdate()).isoformat()
+    queued = 0
+    with transaction.atomic():
+        for kind in DAILY_KINDS:
+            if not Job.objects.filter(kind=kind, params__day=day).exists():
+                Job.objects.create(kind=kind, params={"day": day})
+                queued += 1
+    return queued
+
+
 def run_pending(limit: int = 100) -> int:
     """Run up to `limit` queued jobs in this thread; returns how many ran."""
-    import govinspect.platform.recheck  # noqa: F401 - registers the "recheck" handler
+    _register_handlers()
 
     ran = 0
     for _ in range(limit):
@@ -71,9 +98,13 @@ def run_pending(limit: int = 100) -> int:
 
 
 def recover_interrupted() -> int:
-    """Mark jobs left "running" by a dead process as failed (called at start-up)."""
+    """Mark jobs left "running" by a dead process as failed, and their campaigns interrupted
+    (called at start-up)."""
+    from govinspect.platform.campaigns.models import Campaign
     from govinspect.platform.orders.models import Job
 
+    Campaign.objects.filter(state="running").update(state="interrupted", current="",
+                                                    message="进程中断，已完成的网站已保存，可继续检查")
     return Job.objects.filter(state="running").update(state="failed", error="进程中断", finished_at=timezone.now())
 
 
@@ -88,6 +119,7 @@ class JobRunner(threading.Thread):
     def run(self) -> None:
         while not self._stop_event.is_set():
             try:
+                schedule_daily()
                 run_pending(limit=10)
             except Exception:  # the database may be briefly locked; try again next tick
                 log.exception("job runner tick failed")

@@ -31,15 +31,22 @@ _PATHS: dict[str, tuple[str | None, str | None]] = {
     "orders.WorkOrder": ("site__region__code", "site"),
     "reports.ErrorReport": ("site__region__code", "site"),
     "letters.TestLetter": ("site__region__code", "site"),
+    # A campaign belongs to its region; owners see none (they see its 通报, below).
+    "campaigns.Campaign": ("region__code", None),
+    "campaigns.CampaignSite": ("site__region__code", "site"),
+    "campaigns.ReviewedScore": ("inspection__site__region__code", "inspection__site"),
+    "reminders.Reminder": ("site__region__code", "site"),
 }
+# Rows with no region or site of their own: (label, rule) below in `scoped`.
+_DERIVED = {"campaigns.Publication"}
 
 # What each role may do beyond reading what is in its scope.
 _CAPABILITIES: dict[str, frozenset[str]] = {
     "admin": frozenset({"manage_users", "edit_registry", "import_results", "review", "record_letters",
-                        "recheck", "reply_workorder", "reply_report", "view_audit"}),
+                        "recheck", "reply_workorder", "reply_report", "view_audit", "start_campaign", "publish"}),
     "supervisor": frozenset({"edit_registry", "import_results", "review", "record_letters", "recheck",
-                             "reply_report"}),
-    "reviewer": frozenset({"import_results", "review", "record_letters", "recheck"}),
+                             "reply_report", "start_campaign", "publish"}),
+    "reviewer": frozenset({"import_results", "review", "record_letters", "recheck", "start_campaign", "publish"}),
     "owner": frozenset({"reply_workorder", "reply_report"}),
 }
 
@@ -63,6 +70,8 @@ def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if role == "admin":
         return queryset
     label = queryset.model._meta.label
+    if label in _DERIVED:
+        return _publications(user, queryset)
     if label not in _PATHS:
         raise LookupError(f"no scope rule for {label}")  # a new model must say how it is scoped
     region_path, site_path = _PATHS[label]
@@ -74,6 +83,8 @@ def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         site_ids = list(user.sites.values_list("pk", flat=True))
         if site_path is not None:
             return queryset.filter(**{f"{site_path}__in": site_ids})
+        if label not in ("registry.Region", "registry.Organiser"):
+            return queryset.none()
         # Regions and organisers: those of the owner's own sites.
         from govinspect.platform.registry.models import Site
 
@@ -82,6 +93,17 @@ def scoped(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
             return queryset.filter(pk__in=sites.values("region"))
         return queryset.filter(pk__in=sites.values("organiser"))
     return queryset.none()
+
+
+def _publications(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """A published 通报 is a public document (its 附注 reads 此件公开发布), so it may be read by
+    whoever sees the campaign, and by anyone with a site the campaign inspected: the owner of a
+    site named in it, a city supervisor in a provincial campaign. Nobody else."""
+    from govinspect.platform.campaigns.models import Campaign, CampaignSite
+
+    visible = scoped(user, Campaign.objects.all()).values("pk")
+    touching = scoped(user, CampaignSite.objects.all()).values("campaign")
+    return queryset.filter(Q(campaign__in=visible) | Q(campaign__in=touching))
 
 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:

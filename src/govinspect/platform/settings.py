@@ -7,7 +7,8 @@ GOVINSPECT_ALLOWED_HOSTS comma-separated host names the server answers to (defau
 GOVINSPECT_HTTPS         1 when served behind HTTPS: secure cookies, HSTS
 GOVINSPECT_SESSION_HOURS session lifetime in hours (default 8)
 GOVINSPECT_DEBUG         1 for development only
-GOVINSPECT_RESOLVE       HOST:PORT:ADDR,… as the CLI's --resolve, for re-checks (the simulated province)
+GOVINSPECT_RESOLVE       HOST:PORT:ADDR,… as the CLI's --resolve, for re-checks and campaigns
+GOVINSPECT_EMAIL_*       outgoing mail for reminders (see _email below); default: files in DATA/mail/
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "govinspect.platform.orders",
     "govinspect.platform.reports",
     "govinspect.platform.letters",
+    "govinspect.platform.campaigns",
+    "govinspect.platform.reminders",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,38 @@ GOVINSPECT_MAX_UPLOAD_BYTES = int(os.environ.get("GOVINSPECT_MAX_UPLOAD_MB", "10
 GOVINSPECT_MAX_IMPORT_ROWS = 20000
 GOVINSPECT_DEADLINES_FILE = str(DATA_DIR / "deadlines.yaml")
 GOVINSPECT_RESOLVE = os.environ.get("GOVINSPECT_RESOLVE", "")
+# Sites a campaign started from the platform inspects at once (per-host politeness still holds).
+GOVINSPECT_CAMPAIGN_PARALLEL_SITES = int(os.environ.get("GOVINSPECT_CAMPAIGN_PARALLEL_SITES", "8"))
+
+
+
+def _email() -> dict[str, object]:
+    """Mail for reminders. Nothing is sent anywhere unless an operator configures it:
+    GOVINSPECT_EMAIL_BACKEND smtp|console|file (default: smtp when GOVINSPECT_EMAIL_HOST is set,
+    else file, one .log file per message in DATA/mail/), GOVINSPECT_EMAIL_HOST, _PORT (25),
+    _USER, _PASSWORD, _TLS=1 (STARTTLS), _SSL=1, _FROM (the sender address)."""
+    env = os.environ.get
+    backend = env("GOVINSPECT_EMAIL_BACKEND") or ("smtp" if env("GOVINSPECT_EMAIL_HOST") else "file")
+    backends = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
+                "console": "django.core.mail.backends.console.EmailBackend",
+                "file": "django.core.mail.backends.filebased.EmailBackend"}
+    if backend not in backends:
+        raise ValueError(f"GOVINSPECT_EMAIL_BACKEND: {backend!r} is not smtp, console or file")
+    return {
+        "EMAIL_BACKEND": backends[backend],
+        "EMAIL_FILE_PATH": str(DATA_DIR / "mail"),
+        "EMAIL_HOST": env("GOVINSPECT_EMAIL_HOST", "localhost"),
+        "EMAIL_PORT": int(env("GOVINSPECT_EMAIL_PORT", "25")),
+        "EMAIL_HOST_USER": env("GOVINSPECT_EMAIL_USER", ""),
+        "EMAIL_HOST_PASSWORD": env("GOVINSPECT_EMAIL_PASSWORD", ""),
+        "EMAIL_USE_TLS": env("GOVINSPECT_EMAIL_TLS") == "1",
+        "EMAIL_USE_SSL": env("GOVINSPECT_EMAIL_SSL") == "1",
+        "EMAIL_TIMEOUT": 20,
+        "DEFAULT_FROM_EMAIL": env("GOVINSPECT_EMAIL_FROM", "govinspect@localhost"),
+    }
+
+
+globals().update(_email())
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "govinspect"}}
 

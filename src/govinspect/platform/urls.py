@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from govinspect.platform.accounts import views as accounts
+from govinspect.platform.campaigns import views as campaigns
 from govinspect.platform.letters import views as letters
 from govinspect.platform.orders import views as orders
 from govinspect.platform.registry import views as registry
@@ -44,5 +45,17 @@ urlpatterns = [
     path("letters/new/", letters.letter_edit, name="letter_new"),
     path("letters/<int:pk>/edit/", letters.letter_edit, name="letter_edit"),
     path("letters/export.xlsx", letters.letter_export, name="letter_export"),
+    path("dashboard/", campaigns.dashboard, name="dashboard"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/cancel/", campaigns.campaign_cancel, name="campaign_cancel"),
+    path("campaigns/<int:pk>/resume/", campaigns.campaign_resume, name="campaign_resume"),
+    path("campaigns/<int:pk>/rescore/", campaigns.campaign_rescore, name="campaign_rescore"),
+    path("campaigns/<int:pk>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("campaigns/<int:pk>/sites/<int:site_pk>/", campaigns.campaign_site, name="campaign_site"),
+    path("findings/<int:pk>/evidence/<int:number>/", campaigns.finding_capture, name="finding_capture"),
+    path("publications/", campaigns.publication_list, name="publication_list"),
+    path("publications/<int:pk>/<str:fmt>/", campaigns.publication_file, name="publication_file"),
     path("api/", include("govinspect.platform.api.urls")),
 ]

@@ -1,13 +1,15 @@
 """report.docx: the inspection report as a Word document in official-document style.
 
-A first version: title, 监测时间点, 检查概况, the per-site summary table and each site's dead
-links. The full 通报 (ranking, typical problems, rectification deadlines) is built on this by the
+Title, 监测时间点, 检查概况, the per-site summary table, and for each site its conclusion, every
+finding, what review set aside, availability, the indicators not checked and its dead links
+(the same view model as report.html). The full 通报 (ranking, typical problems, rectification deadlines) is built on this by the
 campaign issue.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,7 +19,8 @@ from docx.text.run import Run
 
 from govinspect.models import RunResult
 from govinspect.report.files import atomic_target
-from govinspect.report.labels import dead_reason_label, link_kind_label
+from govinspect.report.html import build_report_context
+from govinspect.report.labels import dead_reason_label, format_points, link_kind_label
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -83,14 +86,23 @@ def build_document(run: RunResult) -> Document:
             for i, s in enumerate(run.sites, 1)
         ],
     )
-    _para(doc, "二、各网站死链接明细", font=HEADING_FONT)
+    _para(doc, "二、各网站检查情况", font=HEADING_FONT)
+    sections = {id(s): sec for s, sec in zip(run.sites, build_report_context(run)["sites"])}
     for n, site in enumerate(inspected, 1):
+        sec = sections[id(site)]
         _para(doc, f"（{n}）{site.spec.name or site.spec.url}", font="楷体_GB2312")
+        if sec["verdict"]:
+            score = "" if site.score is None else f"，得分{format_points(site.score)}"
+            _para(doc, f"检查结论：{sec['verdict']}{score}。")
+        # Every finding, not only dead links: a veto on a site without a dead link is the
+        # report's most important line for that site.
+        for finding in site.findings:
+            _para(doc, finding.message.rstrip("。") + "。")
+        for line in _review_and_coverage(sec):
+            _para(doc, line, size=12)
         if not site.dead_links:
             _para(doc, "未发现死链接。")
             continue
-        for finding in site.findings:
-            _para(doc, finding.message + "。")
         rows = [
             [str(i), d.source, d.target, link_kind_label(d.kind), dead_reason_label(d.reason, d.status),
              (d.checked_at or "")[:19].replace("T", " ")]
@@ -100,6 +112,21 @@ def build_document(run: RunResult) -> Document:
         if len(site.dead_links) > MAX_ROWS_PER_SITE:
             _para(doc, f"其余{len(site.dead_links) - MAX_ROWS_PER_SITE}条见 report.xlsx。")
     return doc
+
+
+def _review_and_coverage(sec: dict[str, Any]) -> list[str]:
+    """The lines that keep a reader from taking silence for a pass (as in report.html)."""
+    lines = [
+        f"经人工复核排除：{d['message']}" + (f"（排除理由：{d['reason']}）" if d["reason"] else "") + "。"
+        for d in sec["dismissed"]
+    ]
+    av = sec["availability"]
+    if av:
+        line = f"首页可用性监测：监测时间点前7天共{av['probes']}次有效访问，失败{av['failures']}次（{av['ratio']}）。"
+        lines.append(line if av["enough"] else line + f"{av['note']}，不作判定。")
+    if sec["not_checked"]:
+        lines.append(f"本次未能检查的指标（未检查不等于合格）：{'、'.join(sec['not_checked'])}。")
+    return lines
 
 
 def write_report_docx(run: RunResult, path: Path) -> None:

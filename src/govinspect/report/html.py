@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from govinspect.models import RunResult, SiteResult
+from govinspect.profiles.loader import load_profile
 from govinspect.report.files import write_text_atomic
 from govinspect.report.labels import (
     VERDICT_LABELS,
@@ -109,7 +110,33 @@ def _link(url: str | None) -> dict[str, Any]:
     return {"text": url or "", "href": _safe_href(url)}
 
 
-def _site_section(index: int, site: SiteResult) -> dict[str, Any]:
+def _indicator_names(run: RunResult) -> dict[str, str]:
+    """Indicator id → its Chinese name in the run's profile (empty when it cannot be loaded:
+    a report is still written, the ids are shown as they are)."""
+    try:
+        profile = load_profile(run.profile_source or run.profile)
+    except Exception:  # a profile file moved since the run: ids are still meaningful
+        return {}
+    return {i: str(d.get("name") or i) for i, d in profile.indicators.items()}
+
+
+def _availability(av: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The week's homepage availability in words, None when the site is not monitored."""
+    if not av or not av.get("monitored", True):
+        return None
+    ratio = av.get("ratio")
+    return {
+        "probes": av.get("probes", 0),
+        "failures": av.get("failures", 0),
+        "ratio": f"{100 * ratio:.2f}%" if isinstance(ratio, int | float) else "—",
+        "blocked": av.get("blocked", 0),
+        "enough": bool(av.get("enough_data")),
+        "note": av.get("note") or "",
+    }
+
+
+def _site_section(index: int, site: SiteResult, names: dict[str, str] | None = None) -> dict[str, Any]:
+    names = names or {}
     spec = site.spec
     # Homepage dead links first, as a 通报 lists them; stable order otherwise.
     dead_sorted = sorted(site.dead_links, key=lambda d: 0 if d.scope == "home" else 1)
@@ -182,12 +209,20 @@ def _site_section(index: int, site: SiteResult) -> dict[str, Any]:
         "blocked_links": blocked,
         "findings": findings,
         "notes": list(site.notes),
+        # What a reader must not take for "no problem": indicators not checked on this site, and
+        # findings an inspector dismissed on review (with the reason).
+        "not_checked": [names.get(i, i) for i in site.not_checked],
+        "dismissed": [
+            {"message": f.message, "reason": str((f.review or {}).get("reason") or "")} for f in site.dismissed
+        ],
+        "availability": _availability(site.availability),
     }
 
 
 def build_report_context(run: RunResult) -> dict[str, Any]:
     """The view model the template renders (also handy for DOCX/XLSX writers)."""
-    sections = [_site_section(i, s) for i, s in enumerate(run.sites, 1)]
+    names = _indicator_names(run)
+    sections = [_site_section(i, s, names) for i, s in enumerate(run.sites, 1)]
     inspected = [s for s in sections if not s["is_error"]]
     verdicts = [s.verdict for s in run.sites if s.status == "inspected" and s.verdict]
     overview = {

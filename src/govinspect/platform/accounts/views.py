@@ -64,7 +64,23 @@ def home(request: HttpRequest) -> HttpResponse:
     orders = scoped(user, WorkOrder.objects.all())
     today = timezone.localdate()
     reports = scoped(user, ErrorReport.objects.all())
+    from django.db.models import Q
+
+    from govinspect.platform.reminders.models import Reminder
+
+    # The latest reminder of each order or report still not done (an order closed since drops out).
+    pending = (scoped(user, Reminder.objects.all())
+               .filter(Q(workorder__isnull=False) & ~Q(workorder__state="closed")
+                       | Q(report__isnull=False, report__state="forwarded"))
+               .select_related("site").order_by("-day", "deadline", "id"))
+    reminders, seen = [], set()
+    for reminder in pending[:500]:
+        item = (reminder.workorder_id, reminder.report_id)
+        if item not in seen and len(reminders) < 50:
+            seen.add(item)
+            reminders.append(reminder)
     context = {
+        "reminders": reminders,
         "sites": scoped(user, Site.objects.all()).count(),
         "pending_findings": scoped(user, Finding.objects.filter(state="pending")).count(),
         "open_orders": orders.exclude(state="closed").count(),

@@ -82,7 +82,12 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("finding_detail", pk=finding.pk)
             except actions.ActionError as err:
                 form.add_error(None, str(err))
-    return render(request, "orders/finding_detail.html", {"finding": finding, "form": form})
+    from govinspect.platform.campaigns.evidence import evidence_rows
+
+    # Captured responses exist for inspections a platform campaign ran (their WARC is ours).
+    captured = hasattr(finding.inspection, "campaign_site")
+    return render(request, "orders/finding_detail.html", {
+        "finding": finding, "form": form, "evidence": evidence_rows(finding, capture_available=captured)})
 
 
 @login_required
