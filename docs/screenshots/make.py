@@ -35,6 +35,9 @@ PAGES = {
     "zhaocuo-form": "我为政府网站找错（公众，免登录）",
     "zhaocuo-list": "找错留言（网站主办单位）",
     "letters": "测试信件：附件3格式表",
+    "campaign-new": "发起抽查",
+    "campaign-detail": "抽查进度与各网站结果",
+    "campaign-published": "审核、重新评分后生成通报",
 }
 
 
