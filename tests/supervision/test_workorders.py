@@ -24,13 +24,25 @@ FIXED_PAGE = """<!DOCTYPE html><html><head><meta charset="gb2312"><title>关于�
 <p>各镇人民政府、街道办事处，区政府各工作部门：现将有关事项通知如下。</p></div></body></html>""".encode("gb18030")
 
 
+SOFT_404_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>扶风县人民政府</title></head>
+<body><div class="error-box"><img src="/images/404.png" alt=""><h2>抱歉，您访问的页面不存在或已被删除！</h2>
+<p><span id="sec">5</span>秒后自动返回<a href="/">网站首页</a></p></div></body></html>""".encode()
+
+
 class _Site(BaseHTTPRequestHandler):
     """A county site on loopback whose pages can be fixed while the test runs."""
 
     fixed: set[str] = set()
+    soft: set[str] = set()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path in self.fixed or self.path == "/":
+        if self.path in self.soft:
+            # What many CMSs answer for a deleted page: 200 and a "not found" page.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(SOFT_404_PAGE)
+        elif self.path in self.fixed or self.path == "/":
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=gb2312")
             self.end_headers()
@@ -53,6 +65,7 @@ class _Site(BaseHTTPRequestHandler):
 @pytest.fixture
 def county_server() -> Iterator[tuple[str, set[str]]]:
     _Site.fixed = set()
+    _Site.soft = set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -195,3 +208,21 @@ def test_overdue_orders_and_repeat_offenders(province, county_server, login) -> 
     repeat = list(actions.repeat_offenders(WorkOrder.objects.all()))
     assert repeat and repeat[0]["site__site_code"] == "6103240001" and repeat[0]["runs"] == 2
     assert "屡查屡犯" in body and "deduct.design.links_other_dead" in body
+
+
+def test_recheck_does_not_close_an_order_whose_link_now_answers_a_soft_404(province, county_server) -> None:  # type: ignore[no-untyped-def]
+    # The owner "fixed" the dead links by making the CMS answer 200 with its not-found page:
+    # the order must not close on that; a person decides.
+    base, fixed = county_server
+    site = province.sites["6103240001"]
+    site.allow_private = True
+    site.save()
+    _import(province, base)
+    order = actions.confirm(Finding.objects.get(indicator="deduct.design.links_other_dead"), province.users["admin"])
+    fixed.add("/uploads/plan.pdf")
+    _Site.soft.add("/art/2024/6/1/gone.html")
+    actions.submit(order, "已整改")
+    run_pending()
+    order.refresh_from_db()
+    assert order.state == "submitted" and order.closed_at is None
+    assert "疑似软404" in order.recheck_note and "gone.html" in order.recheck_note

@@ -6,7 +6,10 @@ site is inspected again with `inspect_sites` and the indicator looked for.
 
 The verdict is "fixed", "still" or "unknown"; only plain answers decide (a WAF challenge, a
 rate limit, a refused internal address or an unreachable site are "unknown" and go back to a
-person, never close or reopen an order).
+person, never close or reopen an order). A target that answers 200 with a page reading "页面不存在"
+(a soft 404, as many government CMSs answer for a deleted page) is not fixed either: it goes back
+to a person, since only the engine's comparison with the host's answer to a URL that cannot exist
+could tell a soft 404 from a page that merely mentions the words.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from govinspect.crawl.pageanalysis import not_found_text
 from govinspect.net import FetchConfig, Fetcher
+from govinspect.net.decoding import decode_body
 from govinspect.platform.jobs import handler
 
 MAX_TARGETS = 50  # a finding lists at most this many dead links to fetch again
@@ -53,10 +58,21 @@ async def _fetch_all(targets: list[str], config: FetchConfig) -> list[tuple[str,
             res = await fetcher.fetch(url, max_body=64 * 1024)
             verdict = judge_link(res.outcome, res.status)
             seen = f"HTTP {res.status}" if res.responded else (res.detail or res.outcome)
+            if verdict == "fixed" and res.body and _reads_not_found(res.body, res.header("content-type")):
+                verdict = "unknown"
+                seen += "，但页面内容显示“页面不存在”或类似提示，疑似软404"
             if res.outcome == "blocked_private":
                 seen = "目标为内网或本机地址，按安全规则拒绝访问"
             out.append((url, verdict, seen))
     return out
+
+
+def _reads_not_found(body: bytes, content_type: str | None) -> bool:
+    """Whether a page that answered 200 reads like "page not found"."""
+    if content_type and "html" not in content_type.lower() and "text" not in content_type.lower():
+        return False  # an attachment (PDF, DOCX …) is what was asked for
+    text, _ = decode_body(body, content_type)
+    return not_found_text(text) is not None
 
 
 def recheck_links(targets: list[str], config: FetchConfig) -> tuple[str, str]:
