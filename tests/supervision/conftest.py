@@ -27,6 +27,11 @@ from django.conf import settings  # noqa: E402
 # Hashing with the production work factor would make every login in these tests slow; the
 # password rules themselves are still checked (validators are separate from hashing).
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test database is a file, as in production, not SQLite's shared in-memory database: the job
+# runner's lanes are threads with connections of their own, and a shared in-memory database
+# answers concurrent writers with "table is locked" at once instead of waiting its turn.
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(_DATA, "test.sqlite3")
 
 PASSWORD = "Jiancha2024ok"
 

@@ -183,12 +183,24 @@ def load_sandbox(
 
 
 @admin_app.command("run-jobs")
-def run_jobs(data: Optional[Path] = typer.Option(None, "--data", help=DATA_HELP)) -> None:
-    """立即执行排队的后台任务（复查、抽查、催办） Run queued jobs once and exit."""
-    _start(data)
-    from govinspect.platform.jobs import run_pending
+def run_jobs(
+    data: Optional[Path] = typer.Option(None, "--data", help=DATA_HELP),
+    lane: str = typer.Option("all", "--lane",
+                             help="all（两条通道同时执行，默认）、long（抽查等长任务）或 short（复查、催办等短任务）"),
+) -> None:
+    """立即执行排队的后台任务（复查、抽查、催办），长、短任务各用一个线程 Run queued jobs once and exit."""
+    from govinspect.platform.jobs import LANE_NAMES, LANES
 
-    typer.echo(f"执行了 {run_pending()} 个任务")
+    if lane not in ("all", *LANES):
+        _fail(f"--lane {lane!r} 无效，应为 all、long 或 short")
+    _start(data)
+    from govinspect.platform.jobs import SHORT, run_lanes, schedule_daily
+
+    if lane in ("all", SHORT):
+        schedule_daily()  # as serve's runner does: today's reminders job, once a day
+    counts = run_lanes(lanes=LANES if lane == "all" else (lane,))
+    detail = "，".join(f"{LANE_NAMES[k]} {v} 个" for k, v in counts.items())
+    typer.echo(f"执行了 {sum(counts.values())} 个任务（{detail}）")
 
 
 @admin_app.command("remind")

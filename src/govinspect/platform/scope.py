@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-__all__ = ["can", "get_scoped_or_404", "region_allowed", "scoped"]
+__all__ = ["campaigns_with_rows", "can", "get_scoped_or_404", "region_allowed", "scoped"]
 
 M = TypeVar("M", bound=Model)
 
@@ -104,6 +104,18 @@ def _publications(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     visible = scoped(user, Campaign.objects.all()).values("pk")
     touching = scoped(user, CampaignSite.objects.all()).values("campaign")
     return queryset.filter(Q(campaign__in=visible) | Q(campaign__in=touching))
+
+
+def campaigns_with_rows(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Campaigns (`queryset` of campaigns.Campaign) the user sees whole, plus those that inspected
+    a site in the user's scope: the owner of a site it drew, a city supervisor in a provincial
+    campaign. Of the latter only the user's own rows may be shown (callers list them through
+    `scoped(user, CampaignSite…)`); `scoped(user, Campaign…)` tells which are seen whole."""
+    from govinspect.platform.campaigns.models import Campaign, CampaignSite
+
+    whole = scoped(user, Campaign.objects.all()).values("pk")
+    touching = scoped(user, CampaignSite.objects.all()).values("campaign")
+    return queryset.filter(Q(pk__in=whole) | Q(pk__in=touching))
 
 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:

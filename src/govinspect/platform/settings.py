@@ -212,9 +212,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govinspect 监管平台 API",
-    "DESCRIPTION": "网站、检查、问题、工单、找错、测试信件；令牌认证，范围与网页相同。",
+    "DESCRIPTION": "网站、检查、问题、工单、找错、测试信件、抽查与通报；令牌认证，范围与网页相同。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "state" with their own choices: name the campaign's explicitly.
+    "ENUM_NAME_OVERRIDES": {"CampaignStateEnum": "govinspect.platform.campaigns.models.Campaign.STATES"},
 }
 
 LOGGING = {

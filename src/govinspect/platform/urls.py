@@ -20,6 +20,7 @@ urlpatterns = [
     path("sites/", registry.site_list, name="site_list"),
     path("sites/new/", registry.site_edit, name="site_new"),
     path("sites/import/", registry.site_import, name="site_import"),
+    path("sites/search/", registry.site_search, name="site_search"),
     path("sites/export.<str:fmt>", registry.site_export, name="site_export"),
     path("sites/<int:pk>/", registry.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", registry.site_edit, name="site_edit"),

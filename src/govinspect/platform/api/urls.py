@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from govinspect.platform.api import views
+from govinspect.platform.api import campaigns, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet)
@@ -14,6 +14,8 @@ router.register("findings", views.FindingViewSet)
 router.register("workorders", views.WorkOrderViewSet)
 router.register("reports", views.ErrorReportViewSet)
 router.register("letters", views.TestLetterViewSet)
+router.register("campaigns", campaigns.CampaignViewSet)
+router.register("publications", campaigns.PublicationViewSet)
 
 urlpatterns = [
     # The schema describes the API and holds no data, so it is readable without a token.

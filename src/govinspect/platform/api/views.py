@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -71,16 +72,34 @@ class NewMediaViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["platform", "status"]
 
 
+class InspectionFilter(filters.FilterSet):
+    campaign = filters.NumberFilter(field_name="campaign_site__campaign", help_text="抽查批次（/api/campaigns/ 的 id）")
+
+    class Meta:
+        model = Inspection
+        fields = ["site", "verdict", "status", "run", "campaign"]
+
+
 class InspectionViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Inspection.objects.defer("raw")
     serializer_class = s.InspectionSerializer
-    filterset_fields = ["site", "verdict", "status", "run"]
+    filterset_class = InspectionFilter
+
+
+class FindingFilter(filters.FilterSet):
+    # A campaign's findings: the scope still applies (an owner gets their own sites' only).
+    campaign = filters.NumberFilter(field_name="inspection__campaign_site__campaign",
+                                    help_text="抽查批次（/api/campaigns/ 的 id）")
+
+    class Meta:
+        model = Finding
+        fields = ["site", "state", "indicator", "veto", "campaign"]
 
 
 class FindingViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Finding.objects.all()
     serializer_class = s.FindingSerializer
-    filterset_fields = ["site", "state", "indicator", "veto"]
+    filterset_class = FindingFilter
 
     @action(detail=True, methods=["post"], serializer_class=s.ReviewSerializer)
     def review(self, request: Request, pk: Any = None) -> Response:

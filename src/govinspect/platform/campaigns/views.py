@@ -50,12 +50,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CampaignForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            campaign = runner.create_campaign(
-                request.user, name=d["name"], mode=d["mode"], site=d.get("site"), region=d.get("region"),
-                sample=d["sample"] or "", seed=d["seed"] or 0, all_portals=d["all_portals"], as_of=d["as_of"],
-                profile=d["profile"])
+            campaign = form.start()
         except runner.CampaignStartError as err:
             form.add_error(None, str(err))
         else:

@@ -7,13 +7,15 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govinspect.platform.registry import tables
 from govinspect.platform.registry.forms import ImportForm, NewMediaForm, SiteForm
+from govinspect.platform.ratelimit import hit
 from govinspect.platform.registry.models import NewMediaAccount, Region, Site
+from govinspect.platform.registry.search import MAX_RESULTS, search_sites, site_row
 from govinspect.platform.scope import can, get_scoped_or_404, region_allowed, scoped
 from govinspect.platform.uploads import to_temp_file
 from govinspect.platform.views_util import CSV, XLSX, download, paginate
@@ -41,6 +43,29 @@ def site_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, _filtered_sites(request)), "q": request.GET.get("q", ""),
         "can_edit": can(request.user, "edit_registry"),
     })
+
+
+# The picker asks once per pause in typing (about 4 a second at most while someone types fast):
+# a person never needs more than this per minute; a script walking the registry is stopped.
+SEARCH_PER_MINUTE = 120
+
+
+def site_search(request: HttpRequest) -> JsonResponse:
+    """The site picker's suggestions: `?q=` (网站标识码, name or host; `&status=running` for running
+    sites only) → at most 20 sites of the user's scope as JSON, best match first."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "请先登录"}, status=401)
+    if not hit(f"site-search:{request.user.pk}", SEARCH_PER_MINUTE, 60):
+        response = JsonResponse({"error": "查询过于频繁，请稍后再试"}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    sites = scoped(request.user, Site.objects.all())
+    if request.GET.get("status") in dict(Site.STATUSES):
+        sites = sites.filter(status=request.GET["status"])
+    found = search_sites(sites, request.GET.get("q") or "", limit=MAX_RESULTS + 1)
+    response = JsonResponse({"results": [site_row(s) for s in found[:MAX_RESULTS]], "more": len(found) > MAX_RESULTS})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
