@@ -207,7 +207,7 @@ def test_overdue_orders_and_repeat_offenders(province, county_server, login) -> 
     assert "超期" in body and f"/workorders/{first.pk}/" in body
     repeat = list(actions.repeat_offenders(WorkOrder.objects.all()))
     assert repeat and repeat[0]["site__site_code"] == "6103240001" and repeat[0]["runs"] == 2
-    assert "屡查屡犯" in body and "deduct.design.links_other_dead" in body
+    assert "屡查屡犯" in body and "其他页面链接可用性" in body
 
 
 def test_recheck_does_not_close_an_order_whose_link_now_answers_a_soft_404(province, county_server) -> None:  # type: ignore[no-untyped-def]
@@ -226,3 +226,11 @@ def test_recheck_does_not_close_an_order_whose_link_now_answers_a_soft_404(provi
     order.refresh_from_db()
     assert order.state == "submitted" and order.closed_at is None
     assert "疑似软404" in order.recheck_note and "gone.html" in order.recheck_note
+
+
+def test_finding_page_names_the_indicator_in_chinese(province, county_server, login) -> None:  # type: ignore[no-untyped-def]
+    base, _ = county_server
+    _import(province, base)
+    finding = Finding.objects.get(indicator="deduct.design.links_other_dead")
+    page = login(province.users["admin"]).get(f"/findings/{finding.pk}/").content.decode()
+    assert "其他页面链接可用性" in page and "deduct.design.links_other_dead" in page
