@@ -199,35 +199,44 @@ def _outside_target(base: str, href: str, base_internal: bool, site: _Site) -> t
 # The hosts of every "//host" written in the page: a superset of its absolute links' hosts,
 # provided no href hides its scheme or slashes. Pages where one might are left to the per-link
 # walk: entities (&#47;&#47;spam.example), backslashes (browsers read them as slashes),
-# "https:host" without slashes, and capitalised schemes (HTTP:, Http:; a scheme in mixed case
-# such as "hTtP:host" without slashes is the one form this filter does not notice).
+# "https:host" without slashes, and capitalised schemes (HTTP:, Https:; a slashless scheme whose
+# capitals start later, such as "hTtP:host", is the one form this filter does not notice).
 _WRITTEN_HOST_RE = re.compile(r"//([^/\\\s\"'<>?#]+)")
 # ("https:" == document.location.protocol) of the ubiquitous statistics scripts is no link.
 _SLASHLESS_RE = re.compile(r"ttps?:(?!//)[\w%.-]")
-_ENTITY_RE = re.compile(r"&(?:#|sol;|colon;|tab;|newline;)", re.IGNORECASE)
-_DISGUISED_HREF_RE = re.compile(r"href\s*=\s*[\"']?[^\"'>\s]*&(?:#|sol;|colon;|tab;|newline;)", re.IGNORECASE)
-# Written host → normalised host; pages of one site repeat the same menus and footers.
-_HOST_MEMO: dict[str, str | None] = {}
+# (Entity names are case-sensitive in HTML; an attribute name in mixed case such as hReF is not
+# looked for, HREF and Href are.)
+_ENTITY_RE = re.compile(r"&(?:#|sol;|colon;|Tab;|NewLine;)")
+_DISGUISED_HREF_RE = re.compile(r"href\s*=\s*[\"']?[^\"'>\s]*(?:\\|&(?:#|sol;|colon;|Tab;|NewLine;))")
+_CAPITAL_TTP_RE = re.compile(r"T[tT][pP]")
 
 
-def _written_host(raw: str) -> str | None:
-    host = _HOST_MEMO.get(raw, "")
-    if host == "":
-        if len(_HOST_MEMO) >= 8192:
-            _HOST_MEMO.clear()
-        host = _HOST_MEMO[raw] = host_of("http://" + raw) or None
-    return host
+def _spam_host(raw: str, lexicon: SpamLexicon) -> str:
+    """The normalised host of `raw` when it is a link-farm domain, else "" (memoised on the
+    lexicon: the pages of one site repeat the same menus and footers)."""
+    key = ("w", raw)
+    known = lexicon.memo.get(key)
+    if known is None:
+        host = host_of("http://" + raw)
+        known = host if host and lexicon.domain_spam(host) is True else ""
+        if len(lexicon.memo) >= 8192:
+            lexicon.memo.clear()
+        lexicon.memo[key] = known
+    return known
 
 
 def _may_link_to_spam(html: str, base_internal: bool, site: _Site, lexicon: SpamLexicon) -> bool:
     """False only when no link of the page can reach a link-farm domain (see the caller)."""
-    if not base_internal or "\\" in html or "TTP" in html or "Ttp" in html or _SLASHLESS_RE.search(html):
+    if not base_internal or _CAPITAL_TTP_RE.search(html) or _SLASHLESS_RE.search(html):
         return True
-    if _ENTITY_RE.search(html) and _DISGUISED_HREF_RE.search(html):
+    # Backslashes and entities are common in inline scripts; only those inside an href matter.
+    if ("\\" in html or _ENTITY_RE.search(html)) and (
+        _DISGUISED_HREF_RE.search(html) or "HREF" in html or "Href" in html
+    ):
         return True
-    for raw in set(_WRITTEN_HOST_RE.findall(html)):
-        host = _written_host(raw)
-        if host and not site.contains(host) and lexicon.domain_spam(host) is True:
+    for raw in _WRITTEN_HOST_RE.findall(html):
+        host = _spam_host(raw, lexicon)
+        if host and not site.contains(host):
             return True
     return False
 
