@@ -412,6 +412,15 @@ class Store:
         ).fetchall())
         return [PendingSite(r[0], r[1], r[2], bool(r[3]), int(r[4])) for r in rows]
 
+    def leases(self, campaign_id: str) -> list[tuple[str, str, int, bool]]:
+        """(site key, holder, pages, live) of the campaign's worker leases (not queue markers)."""
+        rows = self._run(lambda conn: conn.execute(
+            self._sql("SELECT site_key, holder, pages, expires_at >= now() FROM {s}.leases "
+                      "WHERE campaign_id = %s AND holder <> '' ORDER BY site_key"),
+            (campaign_id,),
+        ).fetchall())
+        return [(r[0], r[1], int(r[2]), bool(r[3])) for r in rows]
+
     def last_inspected(self, identities: Iterable[str]) -> dict[str, float]:
         """identity → Unix time of its latest inspected result in any campaign (incremental scans)."""
         wanted = list(identities)
