@@ -118,19 +118,45 @@ def start_worker(name: str, scale_env: dict[str, str], log_dir: Path, concurrenc
 
 @dataclass
 class RequestLog:
-    """(host, start, end) of every request the server answered, in monotonic seconds."""
+    """(host, start, end, status) of every request the server answered, in monotonic seconds."""
 
-    entries: list[tuple[str, float, float]] = field(default_factory=list)
+    entries: list[tuple[str, float, float, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def for_host(self, host: str) -> list[tuple[float, float]]:
+    def for_host(self, host: str) -> list[tuple[float, float, int]]:
         with self.lock:
-            return sorted((s, e) for h, s, e in self.entries if h == host)
+            return sorted((s, e, st) for h, s, e, st in self.entries if h == host)
 
 
-def max_overlap(windows: list[tuple[float, float]]) -> int:
+def slot_starts(windows: list[tuple[float, float, int]], hop: float = 0.05) -> list[float]:
+    """Starts of the requests that took a politeness slot. A redirect is followed inside the
+    slot of the request that met it (crawl/politeness.py, local and shared alike), so a request
+    starting within `hop` s after a 3xx answer of the same host ended is that request's next hop."""
+    import bisect
+
+    redirects_ended = sorted(e for _, e, status in windows if 300 <= status < 400)
+    out = []
+    for s, _, _ in sorted(windows):
+        i = bisect.bisect_right(redirects_ended, s)
+        if i and s - redirects_ended[i - 1] < hop:
+            continue
+        out.append(s)
+    return out
+
+
+def max_in_window(starts: list[float], width: float = 1.0) -> int:
+    """The most starts within any closed window of `width` seconds."""
+    best = j = 0
+    for i, s in enumerate(starts):
+        while starts[j] < s - width:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+def max_overlap(windows: list[tuple[float, float, int]]) -> int:
     """The most requests in progress at one instant."""
-    events = sorted([(s, 1) for s, _ in windows] + [(e, -1) for _, e in windows], key=lambda x: (x[0], x[1]))
+    events = sorted([(s, 1) for s, _, _ in windows] + [(e, -1) for _, e, _ in windows], key=lambda x: (x[0], x[1]))
     best = cur = 0
     for _, d in events:
         cur += d
@@ -157,12 +183,15 @@ class RecordingServer:
         @web.middleware
         async def record(request: web.Request, handler: Any) -> web.StreamResponse:
             start = time.monotonic()
+            status = 0
             try:
-                return await handler(request)
+                response = await handler(request)
+                status = response.status
+                return response
             finally:
                 host = (request.host or "").rsplit(":", 1)[0].lower()
                 with self.log.lock:
-                    self.log.entries.append((host, start, time.monotonic()))
+                    self.log.entries.append((host, start, time.monotonic(), status))
 
         async def main() -> None:
             app = web.Application(middlewares=[record])
