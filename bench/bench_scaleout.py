@@ -230,7 +230,7 @@ def main() -> None:
               f"{r['sites'] / r['wall'] * 60:.0f} | {r['pages'] / r['wall']:.0f} | {r['requests']} | "
               f"{r['max_per_1s']} | {r['min_gap']:.3f} | {r['max_concurrent']} |")
     print(f"machine: {os.cpu_count()} cores; at most {args.max_pages} pages per site; per-host {args.per_host}, "
-          f"delay {args.delay:g} s; load average before the run {os.getloadavg()[0]:.2f}")
+          f"delay {args.delay:g} s; load average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,9 @@ def beat_schedule(settings: ScaleSettings) -> dict[str, Any]:
             raise ScaleError(f"GOVINSPECT_SCHEDULE {path}: {name}: give cron: or every: (seconds)")
         schedule[str(name)] = {"task": f"govinspect.{entry['task']}", "schedule": when,
                                "kwargs": dict(entry.get("kwargs") or {})}
+        if entry.get("queue"):
+            # e.g. probe rounds to the one worker that holds the monitor database
+            schedule[str(name)]["options"] = {"queue": str(entry["queue"])}
     return schedule
 
 
