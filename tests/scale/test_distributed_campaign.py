@@ -149,3 +149,71 @@ def test_a_worker_killed_mid_site_loses_and_duplicates_nothing(province, registr
     finally:
         w1.kill()
         w2.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_server(port: int, tmp_path):
+    import shutil
+    import subprocess
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed (the broker-restart test runs its own)")
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis(port=port, socket_connect_timeout=1).ping()
+            return proc
+        except redis.RedisError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("redis-server did not start")
+
+
+def test_a_broker_restart_without_persistence_loses_no_site(province, registry, embedded, scale_env, tmp_path):
+    port = _free_port()
+    broker = _redis_server(port, tmp_path)
+    env = dict(scale_env, GOVINSPECT_BROKER_URL=f"redis://127.0.0.1:{port}/0")
+    settings = load_settings(env)
+    workers = []
+    try:
+        workers = [start_worker(n, env, tmp_path) for n in ("w1", "w2")]
+        with RecordingServer(province) as server:
+            plan = _plan(tmp_path / "c", registry)
+            campaign_id = campaign_id_for(plan)
+            box: dict = {}
+            thread = threading.Thread(target=_run_coordinator,
+                                      args=(plan, _options(province, server.port), settings, box), daemon=True)
+            thread.start()
+            store = connect_store(settings)
+            deadline = time.monotonic() + 120
+            while not store.done_keys(campaign_id) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert 0 < len(store.done_keys(campaign_id)) < 5, "no site was left to lose"
+            broker.terminate()  # queued messages, unacked messages and limiter slots are gone
+            broker.wait(20)
+            time.sleep(1.0)
+            broker = _redis_server(port, tmp_path)
+            thread.join(240)
+            assert not thread.is_alive(), "the campaign did not complete after the broker restart"
+            assert "error" not in box, box.get("error")
+            rows = store.result_rows(campaign_id)
+            store.close()
+        assert sorted(r[0] for r in rows) == sorted(embedded)
+        _assert_same_as_embedded(tmp_path / "c", embedded)
+    finally:
+        for w in workers:
+            w.stop()
+        broker.kill()
+        broker.wait(10)
