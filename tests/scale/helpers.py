@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
@@ -118,30 +119,25 @@ def start_worker(name: str, scale_env: dict[str, str], log_dir: Path, concurrenc
 
 @dataclass
 class RequestLog:
-    """(host, start, end, status) of every request the server answered, in monotonic seconds."""
+    """(host, start, end, hop) of every request the server answered, in monotonic seconds.
 
-    entries: list[tuple[str, float, float, int]] = field(default_factory=list)
+    `hop`: the request asked for exactly the place a 3xx answer had just sent the client to. The
+    crawler follows a redirect inside the politeness slot of the request that met it (local and
+    shared limiter alike), so a hop is not a request of its own host's slot.
+    """
+
+    entries: list[tuple[str, float, float, bool]] = field(default_factory=list)
+    sent_to: dict[tuple[str, str], float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def for_host(self, host: str) -> list[tuple[float, float, int]]:
+    def for_host(self, host: str) -> list[tuple[float, float, bool]]:
         with self.lock:
-            return sorted((s, e, st) for h, s, e, st in self.entries if h == host)
+            return sorted((s, e, hop) for h, s, e, hop in self.entries if h == host)
 
 
-def slot_starts(windows: list[tuple[float, float, int]], hop: float = 0.05) -> list[float]:
-    """Starts of the requests that took a politeness slot. A redirect is followed inside the
-    slot of the request that met it (crawl/politeness.py, local and shared alike), so a request
-    starting within `hop` s after a 3xx answer of the same host ended is that request's next hop."""
-    import bisect
-
-    redirects_ended = sorted(e for _, e, status in windows if 300 <= status < 400)
-    out = []
-    for s, _, _ in sorted(windows):
-        i = bisect.bisect_right(redirects_ended, s)
-        if i and s - redirects_ended[i - 1] < hop:
-            continue
-        out.append(s)
-    return out
+def slot_starts(windows: list[tuple[float, float, bool]]) -> list[float]:
+    """Starts of the requests that took a politeness slot (redirect hops left out)."""
+    return sorted(s for s, _, hop in windows if not hop)
 
 
 def max_in_window(starts: list[float], width: float = 1.0) -> int:
@@ -154,9 +150,10 @@ def max_in_window(starts: list[float], width: float = 1.0) -> int:
     return best
 
 
-def max_overlap(windows: list[tuple[float, float, int]]) -> int:
-    """The most requests in progress at one instant."""
-    events = sorted([(s, 1) for s, _, _ in windows] + [(e, -1) for _, e, _ in windows], key=lambda x: (x[0], x[1]))
+def max_overlap(windows: list[tuple[float, float, bool]]) -> int:
+    """The most slot-taking requests in progress at one instant."""
+    own = [(s, e) for s, e, hop in windows if not hop]
+    events = sorted([(s, 1) for s, _ in own] + [(e, -1) for _, e in own], key=lambda x: (x[0], x[1]))
     best = cur = 0
     for _, d in events:
         cur += d
@@ -183,15 +180,21 @@ class RecordingServer:
         @web.middleware
         async def record(request: web.Request, handler: Any) -> web.StreamResponse:
             start = time.monotonic()
-            status = 0
+            host = (request.host or "").rsplit(":", 1)[0].lower()
+            with self.log.lock:
+                sent = self.log.sent_to.pop((host, request.raw_path), None)
+            hop = sent is not None and start - sent < 5.0
             try:
                 response = await handler(request)
-                status = response.status
+                if 300 <= response.status < 400 and response.headers.get("Location"):
+                    target = urlsplit(urljoin(f"http://{host}{request.raw_path}", response.headers["Location"]))
+                    path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+                    with self.log.lock:
+                        self.log.sent_to[((target.hostname or "").lower(), path)] = time.monotonic()
                 return response
             finally:
-                host = (request.host or "").rsplit(":", 1)[0].lower()
                 with self.log.lock:
-                    self.log.entries.append((host, start, time.monotonic(), status))
+                    self.log.entries.append((host, start, time.monotonic(), hop))
 
         async def main() -> None:
             app = web.Application(middlewares=[record])
