@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import threading
 import time
@@ -23,6 +24,7 @@ from govinspect.demo import demo_options
 from govinspect.sandbox.build import build_province
 from govinspect.sandbox.truth import sites_csv
 from govinspect.scale.coordinator import campaign_id_for, run_distributed
+from govinspect.scale.jobs import finish_campaign
 from govinspect.scale.settings import load_settings
 from govinspect.scale.store import connect_store
 from govinspect.sites import read_sites
@@ -99,9 +101,13 @@ def test_two_workers_give_the_embedded_results(province, registry, embedded, sca
         _assert_same_as_embedded(tmp_path / "c", embedded)
         store = connect_store(settings)
         rows = store.result_rows(campaign_id_for(plan))
+        # What the scheduler's finish_campaign task does for campaigns nobody waits for.
+        assert finish_campaign(store, campaign_id_for(plan), date=dt.date(2024, 6, 20)) == str((tmp_path / "c").resolve())
         store.close()
         assert sorted(r[0] for r in rows) == sorted(embedded)
         assert {r[1].split("@")[0] for r in rows} == {"w1", "w2"}  # both workers took sites
+        results = json.loads((tmp_path / "c" / "results.json").read_text(encoding="utf-8"))
+        assert results["campaign"]["finished"] == 6 and (tmp_path / "c" / "bulletin.docx").is_file()
     finally:
         for w in workers:
             w.stop()
