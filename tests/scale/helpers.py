@@ -33,7 +33,9 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 #   its sites (and hands the cached answer to the others at once), a worker checks it per site,
 #   so the same evidence comes in another order;
 # - footer.page_meta.missing_pages: the first few pages seen without a meta tag (examples, in
-#   the order pages finished), while the counts and the finding stay compared.
+#   the order pages finished), while the counts and the finding stay compared;
+# - search.queries[].query/expected/url: which list item the search check looked for is taken
+#   from the first items seen (page-finish order again); its outcome and verdict stay compared.
 # Lists are compared as multisets: pages finish in a different order on every crawl.
 TIME_KEYS = frozenset({"checked_at", "seen_at", "fetched_at"})
 ORDER_KEYS = frozenset({"missing_pages"})
@@ -53,6 +55,9 @@ def normalise(value: Any, *, top: bool = True) -> Any:
                 continue
             if top and k == "stats":
                 v = {sk: sv for sk, sv in v.items() if sk != "seconds"}
+            if top and k == "search" and isinstance(v, dict) and isinstance(v.get("queries"), list):
+                v = {**v, "queries": [{qk: qv for qk, qv in q.items() if qk not in ("query", "expected", "url")}
+                                      for q in v["queries"] if isinstance(q, dict)]}
             if top and k == "scoring" and isinstance(v, dict) and isinstance(v.get("review"), dict):
                 v = {**v, "review": {rk: len(rv) if isinstance(rv, list) else rv for rk, rv in v["review"].items()}}
             out[k] = normalise(v, top=False)
