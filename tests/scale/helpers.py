@@ -35,10 +35,15 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 # - footer.page_meta.missing_pages: the first few pages seen without a meta tag (examples, in
 #   the order pages finished), while the counts and the finding stay compared;
 # - search.queries[].query/expected/url: which list item the search check looked for is taken
-#   from the first items seen (page-finish order again); its outcome and verdict stay compared.
+#   from the first items seen (page-finish order again); its outcome and verdict stay compared;
+# - the first page and the kept sample of pages of a fact seen on several pages (`source`/`sources`
+#   next to `source_count` > 1, `page`/`pages` next to `page_count` > 1), and the capped example
+#   lists (EXAMPLES_KEYS, compared by length): which pages come first is page-finish order, while
+#   the counts stay compared.
 # Lists are compared as multisets: pages finish in a different order on every crawl.
 TIME_KEYS = frozenset({"checked_at", "seen_at", "fetched_at"})
 ORDER_KEYS = frozenset({"missing_pages"})
+EXAMPLES_KEYS = frozenset({"forms", "excluded_forms", "letter_lists", "channel_links", "service_links"})
 SITE_KEYS_IGNORED = frozenset({"counters", "attempt", "capture"})
 
 
@@ -50,6 +55,14 @@ def normalise(value: Any, *, top: bool = True) -> Any:
         out = {}
         for k, v in value.items():
             if k in TIME_KEYS or k in ORDER_KEYS or (top and k in SITE_KEYS_IGNORED):
+                continue
+            if (k == "sources" and "source_count" in value) or (k == "pages" and "page_count" in value):
+                continue
+            if (k == "source" and (value.get("source_count") or 1) > 1) or (
+                    k == "page" and (value.get("page_count") or 1) > 1):
+                continue
+            if k in EXAMPLES_KEYS and isinstance(v, list):
+                out[k] = len(v)
                 continue
             if k == "id" and "indicator" in value:
                 continue
