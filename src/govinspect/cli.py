@@ -1,4 +1,4 @@
-"""The `govinspect` command: inspect, demo, extract, sandbox, campaign, serve, admin.
+"""The `govinspect` command: inspect, demo, extract, sandbox, campaign, serve, admin, worker, scheduler.
 
 Exit status (the contract): 0 when every site was inspected (whatever the verdicts), 1 when
 some site could not be inspected at all, 2 for unusable arguments (with a one-line reason).
@@ -377,6 +377,18 @@ def _mount_platform() -> None:
 
 
 _mount_platform()
+
+
+def _mount_scale() -> None:
+    # Celery, Redis and psycopg are imported inside these commands only (the [scale] extra).
+    from govinspect.scale.cli import evidence_app, scheduler, worker
+
+    app.command(name="worker")(worker)
+    app.command(name="scheduler")(scheduler)
+    app.add_typer(evidence_app, name="evidence", help="检查证据（WARC）的保存期限")
+
+
+_mount_scale()
 
 
 def main() -> None:

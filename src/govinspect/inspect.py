@@ -36,7 +36,7 @@ from govinspect.checks.links import link_findings
 from govinspect.checks.services import service_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, cloaking_hits
-from govinspect.crawl.politeness import Politeness, PolitenessConfig
+from govinspect.crawl.politeness import Politeness, PolitenessConfig, SharedLimiter
 from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.monitor.window import AvailabilityReader
@@ -76,6 +76,9 @@ class InspectOptions:
     # The availability monitor's probe store (`govinspect monitor`): fills `availability` and
     # the 站点无法访问 veto / 首页可用性 deduction. None: availability stays null.
     monitor_db: Path | None = None
+    # Per-host and per-IP slots shared with other processes (a distributed campaign's workers,
+    # scale/limiter.py); None: the limits hold within this run only.
+    limiter: SharedLimiter | None = None
 
 
 class Progress:
@@ -413,7 +416,7 @@ async def _run_sites(
 ) -> None:
     async with _fetcher_for(options) as fetcher:
         ctx = RunContext(
-            fetcher, Politeness(options.politeness), options.crawl, worker=worker,  # type: ignore[arg-type]
+            fetcher, Politeness(options.politeness, options.limiter), options.crawl, worker=worker,  # type: ignore[arg-type]
             as_of=options.as_of.date(),
         )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
@@ -434,6 +437,39 @@ async def _run_sites(
                 progress.site_done(keys[i], res)
 
         await asyncio.gather(*(one(i) for i in range(len(specs))))
+
+
+async def inspect_one(
+    spec: SiteSpec, key: str, options: InspectOptions, *, portal_host: str | None = None,
+    progress: Progress | None = None,
+) -> SiteResult:
+    """Inspect one site of a larger run on its own (a distributed campaign's task).
+
+    The same steps as one site of `inspect_sites`: `portal_host` is what `portal_hosts` gives
+    for the site's region over the whole campaign, since this run sees one site only. The
+    evidence is written under `options.out_dir/evidence/<key>.*`; nothing else is written.
+    """
+    progress = progress or Progress()
+    profile = load_profile(options.profile)
+    availability = AvailabilityReader(options.monitor_db) if options.monitor_db is not None else None
+    worker = await _start_worker(options)
+    try:
+        async with _fetcher_for(options) as fetcher:
+            ctx = RunContext(
+                fetcher, Politeness(options.politeness, options.limiter), options.crawl, worker=worker,  # type: ignore[arg-type]
+                as_of=options.as_of.date(),
+            )
+            progress.site_started(key, spec)
+            result = await inspect_site(ctx, spec, key, options, profile, progress, portal_host=portal_host)
+            if availability is not None and not spec.input_error:
+                _add_availability(result, availability, options, profile)
+            progress.site_done(key, result)
+            return result
+    finally:
+        if worker is not None:
+            await worker.stop()
+        if availability is not None:
+            availability.close()
 
 
 def _fetcher_for(options: InspectOptions) -> Any:

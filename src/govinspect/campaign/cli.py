@@ -95,6 +95,12 @@ def run(
     allow_private: bool = typer.Option(False, "--allow-private", help="允许访问内网/回环地址"),
     parallel_sites: int = typer.Option(8, "--parallel-sites", min=1, max=512, help="同时检查的站点数"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度"),
+    distributed: bool = typer.Option(
+        False, "--distributed", help="分发给工作进程检查（govinspect worker；$GOVINSPECT_DATABASE_URL、$GOVINSPECT_BROKER_URL）"
+    ),
+    wait_timeout: Optional[float] = typer.Option(
+        None, "--wait-timeout", min=1.0, help="分布式检查最多等待多少秒（超时后工作进程继续，重新运行即可收取结果）"
+    ),
 ) -> None:
     """抽查：检查抽中的网站（已完成的不再重查），并生成通报 Run (or resume) a campaign, then write its 通报."""
     from rich.console import Console
@@ -134,7 +140,9 @@ def run(
         )
     options = build_options(args, directory)
     try:
-        if quiet or not remaining:
+        if distributed:
+            _run_distributed(plan, options, console, quiet, wait_timeout)
+        elif quiet or not remaining:
             asyncio.run(run_campaign(plan, options))
         else:
             with ConsoleProgress(remaining, console) as progress:
@@ -151,6 +159,20 @@ def run(
     if not quiet:
         console.print(f"结果已写入 {directory}/ (results.json, {', '.join(p.name for p in paths)})", soft_wrap=True)
     raise typer.Exit(1 if any(s.get("status") == "error" for s in stored) else 0)
+
+
+def _run_distributed(plan, options, console, quiet: bool, wait_timeout: float | None) -> None:  # type: ignore[no-untyped-def]
+    """Fan the campaign out to the workers and wait (the campaign directory is filled as sites finish)."""
+    from govinspect.scale.settings import ScaleError, load_settings
+
+    try:
+        settings = load_settings()
+        settings.require_database()
+        from govinspect.scale.coordinator import run_distributed
+
+        run_distributed(plan, options, settings, console=None if quiet else console, timeout=wait_timeout)
+    except ScaleError as exc:
+        _fail(str(exc))
 
 
 @app.command()

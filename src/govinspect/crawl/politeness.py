@@ -25,7 +25,7 @@ from collections import deque
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import AsyncIterator
+from typing import AsyncIterator, Protocol
 
 MAX_EXTRA_DELAY = 30.0
 BACKOFF_RATIO = 0.25
@@ -57,6 +57,30 @@ class PolitenessConfig:
     @property
     def ip_interval(self) -> float:
         return self.ip_delay if self.ip_delay is not None else self.delay / 4
+
+
+class SharedLimiter(Protocol):
+    """Slots held across processes and machines (scale/limiter.py keeps them in Redis).
+
+    The same semantics as `_Slot`: at most `concurrency` requests at once per host (and per IP),
+    starts spaced by at least `interval` seconds, and pauses that hold every request to the host.
+    `Politeness` takes its local slots first, then the shared ones, so a shared limit is never
+    looser than the local one and one process never floods the shared store with waiters.
+    """
+
+    async def acquire(
+        self, host: str, ip: str | None, *, host_limit: tuple[int, float], ip_limit: tuple[int, float] | None
+    ) -> object:
+        """Wait for a free slot of `host` (and `ip`); returns a token for `release`."""
+        ...
+
+    async def release(self, token: object) -> None:
+        """Give back the slots taken by `acquire`."""
+        ...
+
+    def pause(self, host: str, seconds: float) -> None:
+        """Hold every process's requests to `host` for `seconds` (Retry-After, safeguard)."""
+        ...
 
 
 class HostTripped(Exception):
@@ -94,8 +118,10 @@ class _Slot:
 class Politeness:
     """Slots for every host and IP seen in a run; shared by all sites of the run."""
 
-    def __init__(self, config: PolitenessConfig) -> None:
+    def __init__(self, config: PolitenessConfig, shared: SharedLimiter | None = None) -> None:
         self.config = config
+        # Limits shared with the other workers of a distributed campaign (None: this run only).
+        self.shared = shared
         self._hosts: dict[str, _Slot] = {}
         self._ips: dict[str, _Slot] = {}
         self.events: list[str] = []  # human-readable record of pauses and trips
@@ -127,11 +153,30 @@ class Politeness:
         async with hslot.sem:
             await hslot.wait_turn()
             if islot is None:
-                yield
+                async with self._shared_slot(host, None, hslot):
+                    yield
                 return
             async with islot.sem:
                 await islot.wait_turn()
-                yield
+                async with self._shared_slot(host, ip, hslot):
+                    yield
+
+    @asynccontextmanager
+    async def _shared_slot(self, host: str, ip: str | None, hslot: _Slot) -> AsyncIterator[None]:
+        """The shared slots of `host` and `ip` when other processes crawl too; else nothing."""
+        if self.shared is None:
+            yield
+            return
+        # This process's back-off (extra delay) widens the shared interval too: a struggling
+        # server gets the same air from every worker.
+        token = await self.shared.acquire(
+            host, ip, host_limit=(self.config.per_host, self.config.delay + hslot.extra_delay),
+            ip_limit=(self.config.ip_concurrency, self.config.ip_interval) if ip else None,
+        )
+        try:
+            yield
+        finally:
+            await self.shared.release(token)
 
     def record(
         self, host: str, *, status: int | None, outcome: str, retry_after: str | None = None
@@ -156,6 +201,8 @@ class Politeness:
             pause = parse_retry_after(retry_after)
             if pause is not None:
                 slot.paused_until = max(slot.paused_until, time.monotonic() + min(pause, MAX_RETRY_AFTER))
+                if self.shared is not None:
+                    self.shared.pause(host, min(pause, MAX_RETRY_AFTER))
         if (
             strained
             and len(slot.recent) >= SAFEGUARD_WINDOW // 2
@@ -170,6 +217,8 @@ class Politeness:
             else:
                 slot.paused_until = time.monotonic() + self.config.safeguard_pause
                 self.events.append(f"safeguard/paused {host}")
+                if self.shared is not None:
+                    self.shared.pause(host, self.config.safeguard_pause)
         return pause
 
 
