@@ -28,10 +28,6 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 #   a GET of the same target, a 429 met once or twice) while the facts they lead to do not;
 # - attempt, capture: where the evidence was written (attempts/NNN/ embedded,
 #   attempts/distributed/<key>.<lease token> distributed) — by design different;
-# - a finding's id and the ids in scoring.review (counted instead): the id hashes the evidence
-#   list in the order targets finished; an embedded run checks an external link once for all
-#   its sites (and hands the cached answer to the others at once), a worker checks it per site,
-#   so the same evidence comes in another order;
 # - footer.page_meta.missing_pages: the first few pages seen without a meta tag (examples, in
 #   the order pages finished), while the counts and the finding stay compared;
 # - search.queries[].query/expected/url: which list item the search check looked for is taken
@@ -40,10 +36,6 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 #   next to `source_count` > 1, `page`/`pages` next to `page_count` > 1), and the capped example
 #   lists (EXAMPLES_KEYS, compared by length): which pages come first is page-finish order, while
 #   the counts stay compared;
-# - letters[].counted / channel_excluded: two embedded runs of the same sites (4 at once with the
-#   analysis process, 1 at once in process) already disagree here: analyze/siteparts.py `_merge`
-#   takes a letter's channel exclusion from whichever of its pages is read first (an engine
-#   matter, reported); the letter itself, its dates and status stay compared.
 # Lists are compared as multisets: pages finish in a different order on every crawl.
 TIME_KEYS = frozenset({"checked_at", "seen_at", "fetched_at"})
 ORDER_KEYS = frozenset({"missing_pages"})
@@ -65,20 +57,14 @@ def normalise(value: Any, *, top: bool = True) -> Any:
             if (k == "source" and (value.get("source_count") or 1) > 1) or (
                     k == "page" and (value.get("page_count") or 1) > 1):
                 continue
-            if k in ("counted", "channel_excluded") and "asked" in value:
-                continue
             if k in EXAMPLES_KEYS and isinstance(v, list):
                 out[k] = len(v)
-                continue
-            if k == "id" and "indicator" in value:
                 continue
             if top and k == "stats":
                 v = {sk: sv for sk, sv in v.items() if sk != "seconds"}
             if top and k == "search" and isinstance(v, dict) and isinstance(v.get("queries"), list):
                 v = {**v, "queries": [{qk: qv for qk, qv in q.items() if qk not in ("query", "expected", "url")}
                                       for q in v["queries"] if isinstance(q, dict)]}
-            if top and k == "scoring" and isinstance(v, dict) and isinstance(v.get("review"), dict):
-                v = {**v, "review": {rk: len(rv) if isinstance(rv, list) else rv for rk, rv in v["review"].items()}}
             out[k] = normalise(v, top=False)
         return out
     if isinstance(value, list):

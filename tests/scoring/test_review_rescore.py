@@ -209,3 +209,21 @@ def test_rescore_command_with_another_profile_and_its_errors(run_dir: Path, tmp_
     assert missing.stderr.count("\n") == 1
     refused = cli("review", str(run_dir))
     assert refused.returncode == 2 and "exists (it may hold decisions)" in refused.stderr
+
+
+def test_finding_id_does_not_depend_on_the_order_the_evidence_arrived():
+    # Two crawls of one site read its pages in different orders; a review sheet made on one
+    # must still find the finding by id in the other.
+    from govinspect.scoring.review import finding_id
+
+    evidence = [
+        {"url": "http://www.qingshan.gov.cn/xxgk/", "detail": "失效链接 /old.doc（HTTP 404）"},
+        {"url": "http://www.qingshan.gov.cn/zwgk/", "detail": None},
+        {"url": "http://www.qingshan.gov.cn/", "detail": "失效链接 /a.html（HTTP 404）"},
+    ]
+    measure = {"count": 3}
+    first = finding_id("http://www.qingshan.gov.cn/", "deduct.design.links_other_dead", measure, evidence)
+    again = finding_id("http://www.qingshan.gov.cn/", "deduct.design.links_other_dead", measure, evidence[::-1])
+    assert first == again
+    other = finding_id("http://www.qingshan.gov.cn/", "deduct.design.links_other_dead", measure, evidence[:2])
+    assert other != first

@@ -168,6 +168,11 @@ class SiteParts:
             self._merge(letter, url, lp, fetched_at)
 
     def _merge(self, letter: Letter, page: str, lp: Any, fetched_at: str | None) -> None:
+        # Pages arrive in whatever order the crawl reads them (and differently in two crawls
+        # of one site): every merged field is order-free. The list page a letter is listed on
+        # is its source (the smallest URL when several list it). Whether its channel is excluded
+        # (网上信访, 纪检举报) is read from the list pages, any of them saying so; a detail page
+        # names the letter rather than the channel, so it decides only when no list page lists it.
         key = letter.url or f"{page}#{letter.title}"
         row = self.letters.get(key)
         detail = lp.kind == "detail"
@@ -176,20 +181,28 @@ class SiteParts:
                 "title": letter.title, "url": letter.url or page, "asked": letter.asked, "answered": letter.answered,
                 "status": letter.status, "status_text": letter.status_text, "shows_answers": lp.shows_answers,
                 "excluded": lp.excluded, "column": lp.heading.split("_")[0] if not detail else "",
-                "source": page, "detail_seen": detail, "seen_at": fetched_at,
+                "source": page, "source_is_list": not detail, "detail_seen": detail, "seen_at": fetched_at,
             }
             return
+        if detail:
+            if not row["source_is_list"]:
+                row["excluded"] = row["excluded"] or lp.excluded
+        elif row["source_is_list"]:
+            row["excluded"] = row["excluded"] or lp.excluded
+        else:
+            row["excluded"] = lp.excluded  # the first list page: a detail page's guess gives way
+        row["shows_answers"] = row["shows_answers"] or lp.shows_answers
+        if fetched_at and (row["seen_at"] is None or fetched_at < row["seen_at"]):
+            row["seen_at"] = fetched_at
         if detail:
             for k in ("asked", "answered", "status", "status_text"):
                 value = getattr(letter, k)
                 if value:
                     row[k] = value
             row["detail_seen"] = True
-            row["shows_answers"] = row["shows_answers"] or lp.shows_answers
-        else:
-            row["source"] = row["source"] if not row["detail_seen"] else page
-            row["column"] = row["column"] or lp.heading.split("_")[0]
-            row["excluded"] = row["excluded"] or lp.excluded
+        elif not row["source_is_list"] or page < row["source"]:
+            row["source"], row["source_is_list"] = page, True
+            row["column"] = lp.heading.split("_")[0] or row["column"]
 
     # ------------------------------------------------------------------ output
     def _value(self, key: str) -> str | None:

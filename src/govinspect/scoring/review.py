@@ -81,6 +81,9 @@ def finding_id(site_url: str, indicator: str, measure: Mapping[str, Any], eviden
         url = ev.get("url") if isinstance(ev, Mapping) else getattr(ev, "url", "")
         detail = ev.get("detail") if isinstance(ev, Mapping) else getattr(ev, "detail", "")
         urls.append([url, detail])
+    # Evidence arrives in the order pages were read, which differs between two crawls of the
+    # same site (and between embedded and distributed runs): the id must not.
+    urls.sort(key=lambda pair: (str(pair[0] or ""), str(pair[1] or "")))
     payload = json.dumps([site_url, indicator, measure, urls], ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]
 
