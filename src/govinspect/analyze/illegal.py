@@ -199,8 +199,9 @@ def _outside_target(base: str, href: str, base_internal: bool, site: _Site) -> t
 # The hosts of every "//host" written in the page: a superset of its absolute links' hosts,
 # provided no href hides its scheme or slashes. Pages where one might are left to the per-link
 # walk: entities (&#47;&#47;spam.example), backslashes (browsers read them as slashes),
-# "https:host" without slashes, and capitalised schemes (HTTP:, Https:; a slashless scheme whose
-# capitals start later, such as "hTtP:host", is the one form this filter does not notice).
+# "https:host" without slashes, and capitalised schemes (HTTP:, hTTp:; a slashless scheme with
+# its capitals only after the second t, such as "htTp:host" or "httP:host", is the one form this
+# filter does not notice).
 _WRITTEN_HOST_RE = re.compile(r"//([^/\\\s\"'<>?#]+)")
 # ("https:" == document.location.protocol) of the ubiquitous statistics scripts is no link.
 _SLASHLESS_RE = re.compile(r"ttps?:(?!//)[\w%.-]")
