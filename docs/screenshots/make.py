@@ -38,6 +38,7 @@ PAGES = {
     "campaign-new": "发起抽查",
     "campaign-detail": "抽查进度与各网站结果",
     "campaign-published": "审核、重新评分后生成通报",
+    "dashboard": "数据看板",
 }
 
 

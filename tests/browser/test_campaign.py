@@ -64,3 +64,8 @@ def test_inspector_runs_a_campaign_reviews_and_publishes_the_bulletin(login, sho
         text = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode("utf-8"))
     assert ISSUER in text and "2024年6月15日" in text  # the issuer typed, T of the campaign
     shot(page, "campaign-published")
+
+    # The dashboard now shows the campaign as the latest of its region.
+    page.goto("/dashboard/")
+    expect(page.locator("#dashboard-regions")).to_contain_text(CAMPAIGN)
+    shot(page, "dashboard")
