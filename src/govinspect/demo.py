@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from govinspect import __version__
 from govinspect.crawl.crawler import CrawlConfig
 from govinspect.crawl.politeness import PolitenessConfig
 from govinspect.inspect import InspectOptions
-from govinspect.models import RunResult, SiteSpec
+from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
 
 
@@ -84,19 +85,27 @@ _COLUMN_FIELDS = ("name", "category", "first_level", "latest", "items", "state")
 _HOMEPAGE_FIELDS = ("latest", "items_in_2_weeks", "navigation_only")
 
 
-def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
-    """(columns compared, mismatches) of the run's homepage and column measures against the
-    truth: every column found, none extra, each field equal (one line per difference)."""
-    from govinspect.analyze.sitecolumns import column_key
-
+def _inspected_with_truth(
+    run: RunResult, truth: dict[str, Any], problems: list[str]
+) -> Iterator[tuple[SiteResult, dict[str, Any]]]:
+    """Each inspected site with its truth entry; a site not inspected is a problem line."""
     by_url = truth_by_url(truth)
-    problems: list[str] = []
-    compared = 0
     for site in run.sites:
         expected = by_url.get(site.spec.url)
         if expected is None or site.status != "inspected":
             problems.append(f"{site.spec.url}: not inspected")
             continue
+        yield site, expected
+
+
+def freshness_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
+    """(columns compared, mismatches) of the run's homepage and column measures against the
+    truth: every column found, none extra, each field equal (one line per difference)."""
+    from govinspect.analyze.sitecolumns import column_key
+
+    problems: list[str] = []
+    compared = 0
+    for site, expected in _inspected_with_truth(run, truth, problems):
         home = site.homepage or {}
         for name in _HOMEPAGE_FIELDS:
             if home.get(name) != expected["homepage"][name]:
@@ -341,14 +350,9 @@ _PAGES_VETOES = ("veto.interaction.unanswered_3m", "veto.interaction.no_channel"
 def pages_against_truth(run: RunResult, truth: dict[str, Any]) -> tuple[int, list[str]]:
     """(letters and guides compared, mismatches) of the run's letters, guides, footer, page
     metadata and interaction/service vetoes against the truth (one line per difference)."""
-    by_url = truth_by_url(truth)
     problems: list[str] = []
     compared = 0
-    for site in run.sites:
-        expected = by_url.get(site.spec.url)
-        if expected is None or site.status != "inspected":
-            problems.append(f"{site.spec.url}: not inspected")
-            continue
+    for site, expected in _inspected_with_truth(run, truth, problems):
         want = expected["page_parts"]
         got_letters = {r["url"]: r for r in site.letters}
         for row in want["letters"]:

@@ -38,7 +38,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from govinspect.analyze.hiding import frame_hiding, hidden_blocks, loose_block
 from govinspect.analyze.nodes import collapse
 from govinspect.analyze.scriptwrites import script_links, written_by_scripts
-from govinspect.analyze.spamwords import SpamHit, SpamLexicon, load_spam_lexicon
+from govinspect.analyze.spamwords import SpamHit, SpamLexicon, _remember, load_spam_lexicon
 from govinspect.crawl.urls import host_of, join_url, normalize_url
 
 __all__ = [
@@ -220,9 +220,7 @@ def _spam_host(raw: str, lexicon: SpamLexicon) -> str:
     if known is None:
         host = host_of("http://" + raw)
         known = host if host and lexicon.domain_spam(host) is True else ""
-        if len(lexicon.memo) >= 8192:
-            lexicon.memo.clear()
-        lexicon.memo[key] = known
+        _remember(lexicon.memo, key, known)
     return known
 
 

@@ -3,6 +3,7 @@ review, publish the 通报, download it; the dashboard; the captured evidence.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -82,34 +83,31 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """取消: the job stops after the sites in progress; what is finished is kept."""
+def _queue_action(request: HttpRequest, pk: int, action: Callable[[Campaign], object], done: str) -> HttpResponse:
+    """Cancel or resume a campaign in scope, for those who may start one; back to its page."""
     campaign = get_scoped_or_404(request.user, Campaign.objects.all(), pk=pk)
     if not can(request.user, "start_campaign"):
         raise PermissionDenied
     try:
-        runner.request_cancel(campaign)
-        messages.success(request, "已请求取消，正在检查的网站完成后停止")
+        action(campaign)
+        messages.success(request, done)
     except runner.CampaignStartError as err:
         messages.error(request, str(err))
     return redirect("campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """取消: the job stops after the sites in progress; what is finished is kept."""
+    return _queue_action(request, pk, runner.request_cancel, "已请求取消，正在检查的网站完成后停止")
 
 
 @login_required
 @require_POST
 def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """继续检查: queue the campaign again; finished sites are not inspected twice."""
-    campaign = get_scoped_or_404(request.user, Campaign.objects.all(), pk=pk)
-    if not can(request.user, "start_campaign"):
-        raise PermissionDenied
-    try:
-        runner.resume(campaign)
-        messages.success(request, "已重新加入检查队列，已完成的网站不再重复检查")
-    except runner.CampaignStartError as err:
-        messages.error(request, str(err))
-    return redirect("campaign_detail", pk=campaign.pk)
+    return _queue_action(request, pk, runner.resume, "已重新加入检查队列，已完成的网站不再重复检查")
 
 
 @login_required
