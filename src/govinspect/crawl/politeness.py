@@ -82,6 +82,11 @@ class SharedLimiter(Protocol):
         """Hold every process's requests to `host` for `seconds` (Retry-After, safeguard)."""
         ...
 
+    def trip(self, host: str) -> None:
+        """Stop every process's requests to `host` (the safeguard gave up on it); from then on
+        `acquire` for the host raises `HostTripped`."""
+        ...
+
 
 class HostTripped(Exception):
     """The safeguard has stopped all requests to this host for the rest of the run."""
@@ -169,10 +174,18 @@ class Politeness:
             return
         # This process's back-off (extra delay) widens the shared interval too: a struggling
         # server gets the same air from every worker.
-        token = await self.shared.acquire(
-            host, ip, host_limit=(self.config.per_host, self.config.delay + hslot.extra_delay),
-            ip_limit=(self.config.ip_concurrency, self.config.ip_interval) if ip else None,
-        )
+        try:
+            token = await self.shared.acquire(
+                host, ip, host_limit=(self.config.per_host, self.config.delay + hslot.extra_delay),
+                ip_limit=(self.config.ip_concurrency, self.config.ip_interval) if ip else None,
+            )
+        except HostTripped:
+            # Another worker's safeguard gave up on the host: this one stops too, rather than
+            # keep loading a server that failed three cool-downs.
+            if not hslot.tripped:
+                hslot.tripped = True
+                self.events.append(f"safeguard/tripped {host} (another worker)")
+            raise
         try:
             yield
         finally:
@@ -214,6 +227,8 @@ class Politeness:
             if slot.pauses > SAFEGUARD_MAX_PAUSES:
                 slot.tripped = True
                 self.events.append(f"safeguard/tripped {host}")
+                if self.shared is not None:
+                    self.shared.trip(host)
             else:
                 slot.paused_until = time.monotonic() + self.config.safeguard_pause
                 self.events.append(f"safeguard/paused {host}")

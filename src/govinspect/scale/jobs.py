@@ -124,22 +124,29 @@ def probe_round(settings: ScaleSettings, sites: Path, db: Path, extra: dict[str,
 
     A schedule of `every: 3600` gives 24 probes a day; the database is SQLite, so probe rounds
     go to one worker on the machine that holds it (its own queue, see docs/scaleout.md).
+
+    The probes are spread over the round, each site at its own stable place (the monitor's
+    phase) within `spread_seconds` (default: a share of the period, data/scaleout.yaml), so a
+    round never sends every site's request in one burst — which on a 集约化 platform hosting
+    hundreds of sites would be hundreds of requests to one server at once.
     """
     from govinspect import __version__
     from govinspect.cli import parse_resolve
     from govinspect.monitor.command import monitored_sites
     from govinspect.monitor.probe import PROBE_TIMEOUT, ProbeOutcome, probe_homepage
-    from govinspect.monitor.schedule import slot_of
+    from govinspect.monitor.schedule import period, phase, slot_of
     from govinspect.monitor.store import ProbeRecord, ProbeStore
     from govinspect.net.client import Fetcher
     from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
     from govinspect.runner import build_specs
 
-    allowed = {"resolve", "offline", "allow_private", "per_day", "concurrency"}
+    allowed = {"resolve", "offline", "allow_private", "per_day", "concurrency", "spread_seconds"}
     unknown = set(extra) - allowed
     if unknown:
         raise ScaleError(f"probe_round options: unknown {', '.join(sorted(unknown))}")
     per_day = int(extra.get("per_day") or 24)
+    spread = extra.get("spread_seconds")
+    spread = float(spread) if spread is not None else period(per_day) * float(defaults()["probe_spread_share"])
     monitored = monitored_sites(build_specs([], sites), io.StringIO())
     fetch = FetchConfig(
         timeout=PROBE_TIMEOUT, connect_timeout=PROBE_TIMEOUT,
@@ -154,9 +161,11 @@ def probe_round(settings: ScaleSettings, sites: Path, db: Path, extra: dict[str,
 
         async def run() -> None:
             sem = asyncio.Semaphore(int(extra.get("concurrency") or 64))
+            begin = time.monotonic()
             async with Fetcher(fetch) as fetcher:
 
                 async def one(i: int) -> None:
+                    await asyncio.sleep(max(0.0, begin + phase(monitored[i].key) * spread - time.monotonic()))
                     async with sem:
                         at = time.time()
                         try:

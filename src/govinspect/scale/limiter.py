@@ -3,15 +3,19 @@
 The semantics are those of `crawl/politeness.py`'s local slots, held by every worker together:
 
 - at most `concurrency` requests at once to a host (and to an IP address);
-- request starts spaced by at least `interval` seconds (per host, and per IP);
-- a pause (Retry-After, the error-rate safeguard) holds every worker's requests to the host.
+- request starts spaced by at least `interval` seconds (per host, and per IP), plus a margin
+  (data/scaleout.yaml) so that they still arrive that far apart at the server;
+- a pause (Retry-After, the error-rate safeguard) holds every worker's requests to the host;
+- a trip (the safeguard gave up on the host) stops every worker's requests to it, for
+  `trip_hold_seconds`.
 
 One Lua script takes the host's and the IP's slot atomically (both or neither, so a worker never
 sits on a host slot while it waits for the IP), with Redis's own clock (`TIME`), so machines
 with skewed clocks still space their requests correctly. A slot is a member of a sorted set
 scored by its expiry: a process that dies holding one frees it after `slot_lease_seconds`.
 
-Keys: PREFIX:lim:h:HOST:{c,n,p} (holders, next start, paused until) and PREFIX:lim:ip:IP:{c,n}.
+Keys: PREFIX:lim:h:HOST:{c,n,p,t} (holders, next start, paused until, tripped) and
+PREFIX:lim:ip:IP:{c,n}.
 """
 
 from __future__ import annotations
@@ -21,16 +25,21 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable, Coroutine
 from typing import Any
+
+from govinspect.crawl.politeness import HostTripped
 
 from govinspect.scale.settings import ScaleError, defaults
 
 __all__ = ["RedisLimiter"]
 
-# KEYS: host holders, host next, host pause [, ip holders, ip next]
+# KEYS: host holders, host next, host pause, host tripped [, ip holders, ip next]
 # ARGV: token, lease ms, host concurrency, host interval ms, ip concurrency, ip interval ms
-# Returns 0 (taken), a positive number of ms to wait (interval, pause) or -1 (full: poll).
+# Returns 0 (taken), a positive number of ms to wait (interval, pause), -1 (full: poll) or
+# -2 (the host is tripped).
 _ACQUIRE = """
+if redis.call('EXISTS', KEYS[4]) == 1 then return -2 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease = tonumber(ARGV[2])
@@ -45,8 +54,8 @@ end
 look(KEYS[1], KEYS[2], tonumber(ARGV[3]))
 local p = tonumber(redis.call('GET', KEYS[3]) or '0')
 if p > now then wait = math.max(wait, p - now) end
-local has_ip = #KEYS >= 5
-if has_ip then look(KEYS[4], KEYS[5], tonumber(ARGV[5])) end
+local has_ip = #KEYS >= 6
+if has_ip then look(KEYS[5], KEYS[6], tonumber(ARGV[5])) end
 if full then return -1 end
 if wait > 0 then return wait end
 local function take(holders, nxt, interval)
@@ -55,7 +64,7 @@ local function take(holders, nxt, interval)
   redis.call('SET', nxt, now + interval, 'PX', interval + 1000)
 end
 take(KEYS[1], KEYS[2], tonumber(ARGV[4]))
-if has_ip then take(KEYS[4], KEYS[5], tonumber(ARGV[6])) end
+if has_ip then take(KEYS[5], KEYS[6], tonumber(ARGV[6])) end
 return 0
 """
 
@@ -90,6 +99,8 @@ class RedisLimiter:
         self.lease_ms = int(1000 * (slot_lease_seconds or conf["slot_lease_seconds"]))
         self.outage_wait = float(outage_wait_seconds if outage_wait_seconds is not None else conf["outage_wait_seconds"])
         self.poll = (float(conf["poll_min_seconds"]), float(conf["poll_max_seconds"]))
+        self.trip_hold_ms = int(1000 * float(conf["trip_hold_seconds"]))
+        self.margin = (float(conf["start_margin_seconds"]), float(conf["start_margin_share"]))
         self._redis = aioredis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
         self._errors = (aioredis.ConnectionError, aioredis.TimeoutError, OSError)
         self._acquire = self._redis.register_script(_ACQUIRE)
@@ -102,7 +113,7 @@ class RedisLimiter:
 
     def _keys(self, host: str, ip: str | None) -> list[str]:
         h = f"{self.prefix}:h:{host}"
-        keys = [f"{h}:c", f"{h}:n", f"{h}:p"]
+        keys = [f"{h}:c", f"{h}:n", f"{h}:p", f"{h}:t"]
         if ip:
             i = f"{self.prefix}:ip:{ip}"
             keys += [f"{i}:c", f"{i}:n"]
@@ -116,8 +127,8 @@ class RedisLimiter:
         token = f"{self._tag}-{self._n}"
         keys = self._keys(host, ip if ip_limit else None)
         ip_conc, ip_interval = ip_limit or (1, 0.0)
-        args = [token, self.lease_ms, max(1, host_limit[0]), int(round(host_limit[1] * 1000)),
-                max(1, ip_conc), int(round(ip_interval * 1000))]
+        args = [token, self.lease_ms, max(1, host_limit[0]), self._spacing_ms(host_limit[1]),
+                max(1, ip_conc), self._spacing_ms(ip_interval)]
         outage_since: float | None = None
         while True:
             try:
@@ -133,11 +144,21 @@ class RedisLimiter:
             outage_since = None
             if answer == 0:
                 return (keys, token)
+            if answer == -2:
+                raise HostTripped(host)
             self.waits += 1
             if answer > 0:
                 await asyncio.sleep(answer / 1000)
             else:
                 await asyncio.sleep(random.uniform(*self.poll))
+
+    def _spacing_ms(self, interval: float) -> int:
+        """The shared spacing of starts for a configured `interval`: with the margin for the
+        jitter between a grant and the request's arrival (data/scaleout.yaml), none for 0."""
+        if interval <= 0:
+            return 0
+        seconds, share = self.margin
+        return int(round(1000 * (interval + max(seconds, share * interval))))
 
     async def release(self, token: object) -> None:
         """Free the slots of `token` (None: taken during an outage, nothing to free)."""
@@ -147,8 +168,8 @@ class RedisLimiter:
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.zrem(keys[0], member)
-            if len(keys) >= 5:
-                pipe.zrem(keys[3], member)
+            if len(keys) >= 6:
+                pipe.zrem(keys[4], member)
             await pipe.execute()
         except self._errors:
             pass  # the slot's lease frees it
@@ -165,12 +186,26 @@ class RedisLimiter:
             except self._errors:
                 pass  # this worker's own pause still holds
 
+        self._in_background(send)
+
+    def _in_background(self, send: Callable[[], Coroutine[Any, Any, None]]) -> None:
         try:
             task = asyncio.get_running_loop().create_task(send())
         except RuntimeError:
             return
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def trip(self, host: str) -> None:
+        """Stop every worker's requests to `host` for `trip_hold_seconds` (sent in the background)."""
+
+        async def send() -> None:
+            try:
+                await self._redis.set(f"{self.prefix}:h:{host}:t", "1", px=self.trip_hold_ms)
+            except self._errors:
+                pass  # this worker has stopped anyway; the others' safeguards still watch
+
+        self._in_background(send)
 
     async def aclose(self) -> None:
         """Wait for pending pauses and close the connection pool."""
