@@ -20,6 +20,12 @@ For each worker count:
    the crawler follows a redirect inside the slot of the request that met it, as the embedded
    mode always has, so a hop is not a request of its own host's slot.
 
+With nginx installed (Debian's), the workers reach the province through an nginx reverse proxy
+on 127.0.0.1 and the figures come from nginx's log (start = $msec − $request_time, the moment
+nginx read the request): a Python server on two busy cores queues requests and would time them
+late and bunched, so its own timestamps can show two requests "at once" that arrived 0.2 s apart.
+`--front python` uses the Python server's timestamps instead.
+
 Every host resolves to 127.0.0.1, so the per-IP limit is opened wide (64, no interval) to
 measure the per-host limit; real provinces spread over many addresses. Prints Markdown rows.
 """
@@ -138,6 +144,81 @@ def host_stats(log: list[tuple[str, float, float, bool]]) -> dict[str, float]:
             "min_gap": worst_gap, "max_concurrent": worst_conc}
 
 
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    log_format front '$host $msec $request_time $status "$sent_http_location" "$request_uri"';
+    access_log {tmp}/access.log front buffer=256k flush=1s;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    upstream province {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port} default_server;
+        location / {{
+            proxy_pass http://province;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_buffering off;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_nginx(upstream: int, work: Path) -> tuple[subprocess.Popen, int, Path]:
+    tmp = Path(tempfile.mkdtemp(prefix="front-", dir=work))
+    port = _free_port()
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, upstream=upstream, port=port), encoding="utf-8")
+    proc = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import socket
+
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return proc, port, tmp / "access.log"
+
+
+def nginx_log(path: Path) -> list[tuple[str, float, float, bool]]:
+    """(host, start, end, hop) of each request in nginx's log, hops found as `record` does."""
+    import shlex
+    from urllib.parse import urljoin, urlsplit
+
+    rows = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        host, msec, rtime, status, location, uri = shlex.split(line)
+        end = float(msec)
+        rows.append((host.lower().rsplit(":", 1)[0], end - float(rtime), end, int(status), location, uri))
+    rows.sort(key=lambda r: r[1])
+    hops: dict[tuple[str, str], float] = {}
+    log = []
+    for host, start, end, status, location, uri in rows:
+        sent_here = hops.pop((host, uri), None)
+        hop = sent_here is not None and 0 <= start - sent_here < 5.0
+        if 300 <= status < 400 and location not in ("", "-"):
+            target = urlsplit(urljoin(f"http://{host}{uri}", location))
+            path_q = (target.path or "/") + (f"?{target.query}" if target.query else "")
+            hops[((target.hostname or "").lower(), path_q)] = end
+        log.append((host, start, end, hop))
+    return log
+
+
 def _start_worker(name: str, env: dict[str, str], concurrency: int, log_dir: Path) -> subprocess.Popen:
     log = open(log_dir / f"{name}.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "govinspect", "worker", "-c", str(concurrency), "-n", f"{name}@bench",
@@ -167,8 +248,12 @@ def run_once(args: argparse.Namespace, workers: int, base_env: dict[str, str], w
     server = multiprocessing.Process(target=_serve, args=(args.sites, args.pages, args.seed, child), daemon=True)
     server.start()
     procs: list[subprocess.Popen] = []
+    front: tuple[subprocess.Popen, int, Path] | None = None
     try:
         port = parent.recv()
+        if args.front == "nginx":
+            front = _start_nginx(port, work)
+            port = front[1]
         registry = work / f"sites-{workers}.csv"
         registry.write_text(sites_csv(province), encoding="utf-8")
         options = dataclasses.replace(
@@ -187,6 +272,12 @@ def run_once(args: argparse.Namespace, workers: int, base_env: dict[str, str], w
         parent.send("stats")
         stats = parent.recv()
         close = parent.recv()
+        if front is not None:
+            front[0].terminate()  # flushes the log
+            front[0].wait(30)
+            stats = host_stats(nginx_log(front[2]))
+            close = explain([(h, s, e, hop) for h, s, e, hop in nginx_log(front[2])],
+                            ["(nginx)"] * stats["requests"], args.delay)
         if args.explain:
             print("\n".join(close), file=sys.stderr)
     finally:
@@ -198,6 +289,8 @@ def run_once(args: argparse.Namespace, workers: int, base_env: dict[str, str], w
                 p.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, 9)
+        if front is not None and front[0].poll() is None:
+            front[0].terminate()
         server.terminate()
         server.join(10)
         _cleanup(env)
@@ -230,6 +323,8 @@ def main() -> None:
     ap.add_argument("--delay", type=float, default=0.1)
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--explain", action="store_true", help="print requests of one host closer than the delay")
+    ap.add_argument("--front", choices=("nginx", "python"), default="nginx" if shutil.which("nginx") else "python",
+                    help="where request times are taken (default nginx when installed)")
     args = ap.parse_args()
     base_env = dict(os.environ)
     os.environ["BENCH_DELAY"] = str(args.delay)
@@ -253,7 +348,8 @@ def main() -> None:
         print(f"| {r['workers']} × {args.concurrency} | {r['sites']} | {r['errors']} | {r['pages']} | {r['wall']:.0f} | "
               f"{r['sites'] / r['wall'] * 60:.0f} | {r['pages'] / r['wall']:.0f} | {r['requests']} ({r['hops']}) | "
               f"{r['max_per_1s']} | {r['max_per_10s']} | {r['min_gap']:.3f} | {r['max_concurrent']} |")
-    print(f"machine: {os.cpu_count()} cores; at most {args.max_pages} pages per site; per-host {args.per_host}, "
+    print(f"times taken at the {'nginx front' if args.front == 'nginx' else 'Python server'}; "
+          f"machine: {os.cpu_count()} cores; at most {args.max_pages} pages per site; per-host {args.per_host}, "
           f"delay {args.delay:g} s; load average at the end {os.getloadavg()[0]:.2f}")
 
 

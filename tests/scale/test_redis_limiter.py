@@ -110,3 +110,23 @@ def test_a_host_one_worker_gave_up_on_is_left_alone_by_every_worker(scale_env):
         await b.aclose()
 
     asyncio.run(run())
+
+
+def test_a_grant_seen_too_late_by_a_busy_process_is_given_back(scale_env):
+    async def run() -> None:
+        lim = _limiter(scale_env)
+        limit = {"host_limit": (2, 0.2), "ip_limit": None}
+        asked = time.monotonic()
+        task = asyncio.ensure_future(lim.acquire("busy.gov.cn", None, **limit))
+        await asyncio.sleep(0)  # the request to Redis is on its way
+        await asyncio.sleep(0)
+        time.sleep(0.3)  # the event loop is busy (a big page being analysed) while Redis grants
+        token = await task
+        # The late grant was returned; the one kept waited for the spacing that grant had set,
+        # so this request cannot reach the server right behind another worker's.
+        assert lim.late_grants >= 1
+        assert time.monotonic() - asked >= 0.2 + 0.3
+        await lim.release(token)
+        await lim.aclose()
+
+    asyncio.run(run())
