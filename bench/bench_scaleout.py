@@ -195,8 +195,9 @@ def _start_nginx(upstream: int, work: Path) -> tuple[subprocess.Popen, int, Path
     return proc, port, tmp / "access.log"
 
 
-def nginx_log(path: Path) -> list[tuple[str, float, float, bool]]:
-    """(host, start, end, hop) of each request in nginx's log, hops found as `record` does."""
+def nginx_log(path: Path, what: list[str] | None = None) -> list[tuple[str, float, float, bool]]:
+    """(host, start, end, hop) of each request in nginx's log, hops found as `record` does;
+    `what`, when given, receives "STATUS URI" of each (for --explain)."""
     import shlex
     from urllib.parse import urljoin, urlsplit
 
@@ -216,6 +217,8 @@ def nginx_log(path: Path) -> list[tuple[str, float, float, bool]]:
             path_q = (target.path or "/") + (f"?{target.query}" if target.query else "")
             hops[((target.hostname or "").lower(), path_q)] = end
         log.append((host, start, end, hop))
+        if what is not None:
+            what.append(f"{status} {uri[:70]}")
     return log
 
 
@@ -275,9 +278,10 @@ def run_once(args: argparse.Namespace, workers: int, base_env: dict[str, str], w
         if front is not None:
             front[0].terminate()  # flushes the log
             front[0].wait(30)
-            stats = host_stats(nginx_log(front[2]))
-            close = explain([(h, s, e, hop) for h, s, e, hop in nginx_log(front[2])],
-                            ["(nginx)"] * stats["requests"], args.delay)
+            what: list[str] = []
+            log = nginx_log(front[2], what)
+            stats = host_stats(log)
+            close = explain(log, what, args.delay)
         if args.explain:
             print("\n".join(close), file=sys.stderr)
     finally:
