@@ -65,6 +65,14 @@ def test_unknown_profile_exits_2(tmp_path):
     assert "gov1999" in proc.stderr
 
 
+def test_unknown_check_scope_exits_2_with_one_line(tmp_path):
+    proc = run_cli("inspect", "http://www.qingshan.gov.cn/", "--checks", "deadlinks", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "--checks" in proc.stderr and "links" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "results.json").exists()
+
+
 def test_unreadable_previous_run_exits_2_with_one_line(tmp_path):
     broken = tmp_path / "results.json"
     broken.write_text("{not json", encoding="utf-8")

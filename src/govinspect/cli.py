@@ -149,12 +149,17 @@ def inspect(
         None, "--monitor-db",
         help="可用性监测数据库（govinspect monitor 写入），填写 availability；默认 $GOVINSPECT_MONITOR_DB",
     ),
+    checks: str = typer.Option(
+        "all", "--checks",
+        help="检查范围：all 全部指标（默认）；links 仅检查死链（快速扫描，其余指标记为未检查，不评定是否合格）",
+    ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
     from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
 
     try:
         monitor_db = _monitor_db_option(monitor_db)
+        checks = _checks_option(checks)
         if replay is not None:
             if urls or sites:
                 raise UsageError("--replay takes the sites from the stored run; give no URL or --sites")
@@ -170,11 +175,21 @@ def inspect(
             resolve=parse_resolve(resolve), resolve_v6=parse_resolve_v6(resolve), offline=offline,
             allow_private=allow_private, user_agent=user_agent, json_out=json_out, quiet=quiet, ignore_robots=ignore_robots,
             parallel_sites=parallel_sites, max_depth=max_depth, previous=previous, monitor_db=monitor_db,
+            checks=checks,
         )
         code = run_inspect_command(args)
     except UsageError as exc:
         fail_usage(str(exc))
     raise typer.Exit(code)
+
+
+def _checks_option(value: str) -> str:
+    """--checks: one of models.CHECK_SCOPES."""
+    from govinspect.models import CHECK_SCOPES
+
+    if value not in CHECK_SCOPES:
+        raise UsageError(f"--checks {value!r}: expected one of {', '.join(CHECK_SCOPES)}")
+    return value
 
 
 def _monitor_db_option(value: Path | None) -> Path | None:

@@ -79,6 +79,9 @@ class InspectOptions:
     # Per-host and per-IP slots shared with other processes (a distributed campaign's workers,
     # scale/limiter.py); None: the limits hold within this run only.
     limiter: SharedLimiter | None = None
+    # "all": every check; "links": the dead-link sweep alone (pages are parsed for their links
+    # only; no content, freshness or site-level checks; no verdict). models.CHECK_SCOPES.
+    checks: str = "all"
 
 
 class Progress:
@@ -119,7 +122,8 @@ async def inspect_site(
     `portal_host` is the host of the same region's portal when the run has one (for the
     department-domain rule).
     """
-    result = SiteResult(spec=spec)
+    result = SiteResult(spec=spec, checks=options.checks)
+    links_only = options.checks == "links"
     checks: SiteChecks | None = None
     if spec.input_error:
         result.status, result.error = "error", spec.input_error
@@ -170,21 +174,23 @@ async def inspect_site(
             except Exception as exc:  # the page's links and columns stand without its parts
                 crawler.notes.append(f"parts/error {url}: {type(exc).__name__}: {exc}"[:300])
 
+        # Without these callbacks the crawl parses each page for its links only.
         crawler = SiteCrawler(
-            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n), on_facts=on_facts,
-            on_integrity=on_integrity, on_parts=on_parts,
+            ctx, spec, capture=capture, on_progress=lambda n: progress.pages(key, n),
+            on_facts=None if links_only else on_facts, on_integrity=None if links_only else on_integrity,
+            on_parts=None if links_only else on_parts,
         )
         columns = SiteColumns(
             crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
             overrides=dict(spec.column_overrides),
         )
         crawl = await crawler.run()
-        if not crawl.error and options.integrity_fetches:
+        if not crawl.error and options.integrity_fetches and not links_only:
             try:
                 await _integrity_fetches(crawler, integrity, options)
             except Exception as exc:  # the crawl's facts stand without the extra fetches
                 crawl.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
-        if not crawl.error and options.replay is None:
+        if not crawl.error and options.replay is None and not links_only:
             # After the crawl, while the capture is open: the probes' answers are evidence too.
             checks = await probe_site(
                 ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
@@ -214,6 +220,9 @@ async def inspect_site(
     result.dead_links = crawl.dead_links
     result.blocked_links = crawl.blocked_links
     result.findings = link_findings(crawl.dead_links, profile)
+    if links_only:
+        score_result(result, profile)
+        return result
     try:
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails

@@ -145,6 +145,13 @@ class SiteResult:
     # Things the crawl skipped or gave up on, each with a reason (limits, traps, robots).
     notes: list[str] = field(default_factory=list)
     capture: dict[str, str] | None = None  # paths of the WARC and its index, relative to --out
+    # What was inspected: "all" (every check of the profile) or "links" (dead links only, a
+    # quick sweep: no verdict, every other indicator not checked). See CHECK_SCOPES.
+    checks: str = "all"
+
+
+# `govinspect inspect --checks`: the whole inspection, or the dead-link sweep alone.
+CHECK_SCOPES = ("all", "links")
 
 
 @dataclass(slots=True)

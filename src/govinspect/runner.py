@@ -56,6 +56,7 @@ class InspectArgs:
     max_depth: int = 25
     previous: Path | None = None  # an earlier run (its --out or results.json): tampering baseline
     monitor_db: Path | None = None
+    checks: str = "all"  # models.CHECK_SCOPES
 
 
 class ConsoleProgress(Progress):
@@ -143,6 +144,7 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
         parallel_sites=args.parallel_sites,
         previous_fingerprints=load_previous_fingerprints(args.previous) if args.previous else {},
         monitor_db=args.monitor_db,
+        checks=args.checks,
     )
 
 
@@ -175,6 +177,8 @@ def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
         home = sum(1 for d in site.dead_links if d.scope == "home")
         other = len(site.dead_links) - home
         status = "已检查" if site.status == "inspected" else f"[red]无法检查：{site.error}"
+        if site.status == "inspected" and site.checks == "links":
+            status = "仅检查链接"
         verdict = {"pass": "合格", "fail": "[red]不合格"}.get(site.verdict or "", "")
         if site.vetoes:
             verdict += "（单项否决）"

@@ -94,6 +94,8 @@ def build_document(run: RunResult) -> Document:
         if sec["verdict"]:
             score = "" if site.score is None else f"，得分{format_points(site.score)}"
             _para(doc, f"检查结论：{sec['verdict']}{score}。")
+        elif sec["links_only"]:
+            _para(doc, "检查结论：本次仅检查链接（死链扫描），不评定是否合格。")
         # Every finding, not only dead links: a veto on a site without a dead link is the
         # report's most important line for that site.
         for finding in site.findings:
@@ -124,7 +126,7 @@ def _review_and_coverage(sec: dict[str, Any]) -> list[str]:
     if av:
         line = f"首页可用性监测：监测时间点前7天共{av['probes']}次有效访问，失败{av['failures']}次（{av['ratio']}）。"
         lines.append(line if av["enough"] else line + f"{av['note']}，不作判定。")
-    if sec["not_checked"]:
+    if sec["not_checked"] and not sec["links_only"]:
         lines.append(f"本次未能检查的指标（未检查不等于合格）：{'、'.join(sec['not_checked'])}。")
     return lines
 

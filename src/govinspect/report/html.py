@@ -216,6 +216,8 @@ def _site_section(index: int, site: SiteResult, names: dict[str, str] | None = N
             {"message": f.message, "reason": str((f.review or {}).get("reason") or "")} for f in site.dismissed
         ],
         "availability": _availability(site.availability),
+        # A dead-link sweep (`--checks links`): no verdict, and the reader must be told why.
+        "links_only": site.status == "inspected" and site.checks == "links",
     }
 
 
@@ -238,6 +240,7 @@ def build_report_context(run: RunResult) -> dict[str, Any]:
         "has_verdicts": bool(verdicts),
         "passed": verdicts.count("pass"),
         "failed": verdicts.count("fail"),
+        "links_only": sum(1 for s in sections if s["links_only"]),
     }
     return {
         "title": REPORT_TITLE,

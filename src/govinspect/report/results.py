@@ -187,6 +187,7 @@ def site_to_json(site: SiteResult) -> dict[str, Any]:
             "counters": _jsonable(dict(sorted(site.counters.items()))),
             "notes": list(site.notes),
             "capture": _optional_dict(site.capture),
+            "checks": site.checks,
         }
     )
     return out

@@ -133,6 +133,9 @@ def score_result(result: SiteResult, profile: Profile, *, decisions: Mapping[str
     """Fill a SiteResult's verdict, score, vetoes, findings, dismissed, not_checked, scoring.
 
     A site that could not be inspected is not scored (verdict null): that is "无法检查", not 不合格.
+    Nor is a site inspected for its links only (`checks == "links"`): its findings are priced,
+    every other indicator is listed as not checked, and no verdict is given — a dead-link sweep
+    must never read as 合格.
     """
     if result.status != "inspected":
         result.verdict, result.score, result.vetoes = None, None, []
@@ -148,4 +151,7 @@ def score_result(result: SiteResult, profile: Profile, *, decisions: Mapping[str
     result.findings, result.dismissed = reviewed.findings, reviewed.dismissed
     result.not_checked = list(score.not_checked)
     result.scoring = scoring_details(reviewed, profile, only_confirmed=only_confirmed)
+    if result.checks != "all":
+        result.verdict, result.score = None, None
+        result.scoring["checks"] = result.checks
     return score
