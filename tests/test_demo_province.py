@@ -12,15 +12,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from govinspect.demo import (
     INTEGRITY_KEYS,
-    demo_options,
     freshness_against_truth,
     integrity_against_truth,
-    province_specs,
     score_against_truth,
 )
-from govinspect.inspect import inspect_sites
-from govinspect.sandbox.build import build_province
-from govinspect.sandbox.server import start_server
 from govinspect.sandbox.truth import truth
 
 pytestmark = pytest.mark.slow
@@ -31,17 +26,8 @@ INTEGRITY_INDICATORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def province():
-    return build_province(seed=1, n_sites=12)
-
-
-async def test_dead_links_match_the_ground_truth_exactly(province, tmp_path):
-    server = await start_server(province)
-    try:
-        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
-    finally:
-        await server.close()
+def test_dead_links_match_the_ground_truth_exactly(province_run):
+    province, run = province_run.province, province_run.run
     expected = truth(province)
     score = score_against_truth(run, expected)
     assert score.expected > 40  # the province really seeds a good number of defects
@@ -70,14 +56,10 @@ async def test_dead_links_match_the_ground_truth_exactly(province, tmp_path):
     assert truth_reasons == found_reasons
 
 
-async def test_columns_and_homepages_match_the_ground_truth_exactly(province, tmp_path):
+def test_columns_and_homepages_match_the_ground_truth_exactly(province_run):
     """Every column of every site found, none extra; category, first-level, item count, latest
     date and state equal; homepage latest date and 2-week count equal; forged dates counted."""
-    server = await start_server(province)
-    try:
-        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
-    finally:
-        await server.close()
+    province, run = province_run.province, province_run.run
     expected = truth(province)
     compared, problems = freshness_against_truth(run, expected)
     assert problems == []
@@ -97,16 +79,12 @@ async def test_columns_and_homepages_match_the_ground_truth_exactly(province, tm
                 assert all(e.url.startswith("http://") and e.detail for e in f.evidence)
 
 
-async def test_integrity_matches_the_ground_truth_exactly(province, tmp_path):
+def test_integrity_matches_the_ground_truth_exactly(province_run):
     """Every seeded misstatement, hidden link, injected title, spam text, cloaked homepage,
     unmasked number (pages and DOCX/XLSX attachments) and secret mark is found, and nothing
     else: not one trap (namesakes, quoted corrections, hidden menus, 打击赌博, masked numbers,
     office phones, 保密工作, a homepage varying harmlessly by User-Agent)."""
-    server = await start_server(province)
-    try:
-        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path))
-    finally:
-        await server.close()
+    province, run = province_run.province, province_run.run
     expected = truth(province)
     score = integrity_against_truth(run, expected)
     assert score.missed == [] and score.false == [], "\n".join(score.missed + score.false)

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from govinspect.demo import demo_options, pages_against_truth, province_specs
-from govinspect.inspect import inspect_sites
-from govinspect.sandbox.build import build_province
-from govinspect.sandbox.server import start_server
+from govinspect.demo import pages_against_truth
 from govinspect.sandbox.truth import truth
 
 pytestmark = pytest.mark.slow
 
 
-async def test_letters_guides_footer_and_metadata_match_the_ground_truth_exactly():
-    province = build_province(seed=1, n_sites=12)
-    server = await start_server(province)
-    try:
-        run = await inspect_sites(province_specs(province), demo_options(province, server.port, None))
-    finally:
-        await server.close()
+def test_letters_guides_footer_and_metadata_match_the_ground_truth_exactly(province_run):
+    province, run = province_run.province, province_run.run
     expected = truth(province)
     compared, problems = pages_against_truth(run, expected)
     assert problems == []

@@ -26,13 +26,8 @@ def _has_ipv6_loopback() -> bool:
 
 
 @pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no ::1 (IPv6 loopback)")
-async def test_site_level_facts_match_the_ground_truth_exactly(tmp_path):
-    province = build_province(seed=1, n_sites=12)
-    server = await start_server(province)
-    try:
-        run = await inspect_sites(province_specs(province), demo_options(province, server.port, tmp_path, server=server))
-    finally:
-        await server.close()
+def test_site_level_facts_match_the_ground_truth_exactly(province_run):
+    province, run = province_run.province, province_run.run
     expected = truth(province)
     compared, problems = sitechecks_against_truth(run, expected)
     assert problems == []
