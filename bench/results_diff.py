@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Compare two results.json files, ignoring what legitimately differs between two runs.
+
+A speed change must leave the findings identical. Two crawls of the same site differ only in
+timestamps, timings, the order pages happened to arrive in (concurrent fetches), the loopback
+port the sandbox was served on, and bookkeeping counters of the crawl machinery itself (how
+many pages the crawler process analysed instead of the worker, how many requests were
+retried because a busy machine timed out...). This script drops or normalises exactly those
+and prints every other difference as a JSON path.
+
+Usage:
+  python bench/results_diff.py BEFORE/results.json AFTER/results.json      # exit 1 if different
+  python bench/results_diff.py BEFORE_DIR AFTER_DIR                        # every results.json and
+                                                                           # sites/*.json under them
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+# Keys whose values are times of day, durations or run-specific paths.
+VOLATILE_KEYS = frozenset({
+    "checked_at", "fetched_at", "started_at", "finished_at", "generated_at", "seconds", "elapsed",
+    "wall_seconds", "duration", "run_id", "created_at", "time", "timestamp", "at", "capture",
+    "first_seen", "last_seen", "observed_at", "as_measured_at",
+})
+# Counters of the machinery, not of the site: how the work was split or paced.
+VOLATILE_COUNTER_PREFIXES = ("worker/", "timing/", "external/shared")
+_PORT = re.compile(r"(127\.\d+\.\d+\.\d+|localhost):\d+")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
+
+
+def normalise(value: Any, key: str = "") -> Any:
+    """`value` with volatile keys dropped, ports and timestamps masked, lists sorted."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in VOLATILE_KEYS:
+                continue
+            if key == "counters" and k.startswith(VOLATILE_COUNTER_PREFIXES):
+                continue
+            out[_PORT.sub(r"\1:PORT", k)] = normalise(v, k)
+        return out
+    if isinstance(value, list):
+        items = [normalise(v, key) for v in value]
+        # Concurrent fetches finish in any order: compare lists as multisets.
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, str):
+        return _STAMP.sub("TIME", _PORT.sub(r"\1:PORT", value))
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def diff(a: Any, b: Any, path: str = "$") -> list[str]:
+    """Differences between two normalised values, one line each."""
+    if type(a) is not type(b):
+        return [f"{path}: {json.dumps(a, ensure_ascii=False)[:200]} != {json.dumps(b, ensure_ascii=False)[:200]}"]
+    if isinstance(a, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if k not in a:
+                out.append(f"{path}.{k}: only in after")
+            elif k not in b:
+                out.append(f"{path}.{k}: only in before")
+            else:
+                out.extend(diff(a[k], b[k], f"{path}.{k}"))
+        return out
+    if isinstance(a, list):
+        if len(a) != len(b):
+            sa = {json.dumps(x, sort_keys=True, ensure_ascii=False) for x in a}
+            sb = {json.dumps(x, sort_keys=True, ensure_ascii=False) for x in b}
+            extra = [f"  - {x[:300]}" for x in sorted(sa - sb)[:5]] + [f"  + {x[:300]}" for x in sorted(sb - sa)[:5]]
+            return [f"{path}: {len(a)} items != {len(b)} items", *extra]
+        out = []
+        for i, (x, y) in enumerate(zip(a, b)):
+            out.extend(diff(x, y, f"{path}[{i}]"))
+        return out
+    return [] if a == b else [f"{path}: {json.dumps(a, ensure_ascii=False)[:200]} != {json.dumps(b, ensure_ascii=False)[:200]}"]
+
+
+def compare_files(before: Path, after: Path) -> list[str]:
+    """Differences between two JSON files after normalisation."""
+    a = normalise(json.loads(before.read_text(encoding="utf-8")))
+    b = normalise(json.loads(after.read_text(encoding="utf-8")))
+    return diff(a, b)
+
+
+def main() -> int:
+    """Compare the two paths given; print differences; exit 1 when there are any."""
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    before, after = Path(sys.argv[1]), Path(sys.argv[2])
+    if before.is_dir():
+        names = sorted({p.relative_to(before) for p in before.rglob("*.json")
+                        if p.name == "results.json" or p.parent.name == "sites"})
+        pairs = [(before / n, after / n) for n in names]
+    else:
+        pairs = [(before, after)]
+    bad = 0
+    for x, y in pairs:
+        if not y.exists():
+            print(f"{y}: missing")
+            bad += 1
+            continue
+        lines = compare_files(x, y)
+        if lines:
+            bad += 1
+            print(f"{x} vs {y}: {len(lines)} difference(s)")
+            for line in lines[:40]:
+                print("  " + line)
+        else:
+            print(f"{x.name if len(pairs) == 1 else x.relative_to(before)}: identical (timestamps, timings, order aside)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
