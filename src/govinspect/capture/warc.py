@@ -51,6 +51,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import threading
@@ -58,6 +59,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
@@ -117,14 +119,43 @@ def capture_paths(directory: Path, name: str) -> tuple[Path, Path]:
     return directory / (safe + WARC_SUFFIX), directory / (safe + INDEX_SUFFIX)
 
 
+def _split_second(ts: float) -> tuple[int, int] | None:
+    """(whole second, microseconds) as `datetime.fromtimestamp` rounds them (half-even on the
+    fraction), or None when the rounding carries into the next second or ts is negative."""
+    sec = math.floor(ts)
+    us = round((ts - sec) * 1e6)
+    if us >= 1_000_000 or sec < 0:
+        return None
+    return sec, us
+
+
+@lru_cache(maxsize=16)
+def _cst_second(sec: int) -> str:
+    return datetime.fromtimestamp(sec, CST).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=16)
+def _utc_second(sec: int) -> str:
+    return datetime.fromtimestamp(sec, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Both stamps below are formatted once per second and cached: every fetch needs them, a crawl
+# makes hundreds a second, and datetime formatting cost more than the record's digests.
 def _iso_cst(ts: float) -> str:
     """A wall-clock timestamp as ISO 8601 in China Standard Time, millisecond precision."""
-    return datetime.fromtimestamp(ts, CST).isoformat(timespec="milliseconds")
+    split = _split_second(ts)
+    if split is None:
+        return datetime.fromtimestamp(ts, CST).isoformat(timespec="milliseconds")
+    stamp = _cst_second(split[0])  # 2024-06-15T10:00:00+08:00
+    return f"{stamp[:19]}.{split[1] // 1000:03d}{stamp[19:]}"
 
 
 def _warc_date(ts: float) -> str:
     """WARC-Date wants UTC with a 'Z' (WARC/1.0: second precision)."""
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    split = _split_second(ts)
+    if split is None:
+        return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc_second(split[0])
 
 
 class _Utf8Headers(StatusAndHeaders):

@@ -13,6 +13,7 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import secrets
 import time
@@ -20,6 +21,7 @@ from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TypeVar
 
 from govinspect.analyze.integrity import PageIntegrity
@@ -159,9 +161,20 @@ class RunContext:
 
 
 def _now_iso(ts: float | None = None) -> str:
-    return datetime.fromtimestamp(ts if ts is not None else time.time(), CHINA_TZ).isoformat(
-        timespec="seconds"
-    )
+    if ts is None:
+        ts = time.time()
+    # Formatted once per second (several stamps per page, hundreds of pages a second). The
+    # cache is keyed by the whole second unless rounding to microseconds, as datetime does,
+    # would carry into the next one.
+    sec = math.floor(ts)
+    if sec >= 0 and round((ts - sec) * 1e6) < 1_000_000:
+        return _second_iso(sec)
+    return datetime.fromtimestamp(ts, CHINA_TZ).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=16)
+def _second_iso(sec: int) -> str:
+    return datetime.fromtimestamp(sec, CHINA_TZ).isoformat(timespec="seconds")
 
 
 def _split_host_port(url: str) -> tuple[str, str, int]:
