@@ -102,6 +102,8 @@ _ORIG_PREFIX = "X-Govinspect-Orig-"
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 _RESPONDED = ("ok", "truncated")
 _WIRE_HEADER_NAMES = frozenset(_WIRE_HEADERS)
+# json.dumps with options builds a new encoder on every call; the index writes one line per fetch.
+_INDEX_ENCODER = json.JSONEncoder(ensure_ascii=False)
 # Characters `urlsplit` strips or treats specially; a URL without them is split by hand.
 _SPLIT_UNSAFE = frozenset("\t\r\n\\") | frozenset(chr(c) for c in range(0x21))
 
@@ -520,7 +522,7 @@ class CaptureWriter:
                 "end": start + len(blob),
                 "note": note,
             }
-            line = json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogateescape")
+            line = _INDEX_ENCODER.encode(entry).encode("utf-8", "surrogateescape")
             self._index.write(line + b"\n")
             self._index.flush()
             if self.fsync:
