@@ -8,10 +8,18 @@ many pages the crawler process analysed instead of the worker, how many requests
 retried because a busy machine timed out...). This script drops or normalises exactly those
 and prints every other difference as a JSON path.
 
+Some of a crawl's output depends on the order pages arrive in even for the same code: the
+first few example pages of a missing footer field, the evidence page of a finding (and so the
+finding's id), the page a search probe takes its title from, whether a URL was first seen as a
+page link (GET) or an image (HEAD). `--noise RUN ...` takes more runs of the *before* code: a
+difference whose path (list positions aside) also differs between those runs and BEFORE is
+listed as run-to-run noise and does not fail the comparison.
+
 Usage:
   python bench/results_diff.py BEFORE/results.json AFTER/results.json      # exit 1 if different
   python bench/results_diff.py BEFORE_DIR AFTER_DIR                        # every results.json and
                                                                            # sites/*.json under them
+  python bench/results_diff.py BEFORE_DIR AFTER_DIR --noise BEFORE2_DIR BEFORE3_DIR
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ VOLATILE_KEYS = frozenset({
 })
 # Counters of the machinery, not of the site: how the work was split or paced.
 VOLATILE_COUNTER_PREFIXES = ("worker/", "timing/", "external/shared")
-_PORT = re.compile(r"(127\.\d+\.\d+\.\d+|localhost):\d+")
+_PORT = re.compile(r"(127\.\d+\.\d+\.\d+|localhost)(:|', )\d+")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 
 
@@ -43,14 +51,14 @@ def normalise(value: Any, key: str = "") -> Any:
                 continue
             if key == "counters" and k.startswith(VOLATILE_COUNTER_PREFIXES):
                 continue
-            out[_PORT.sub(r"\1:PORT", k)] = normalise(v, k)
+            out[_PORT.sub(r"\1\2PORT", k)] = normalise(v, k)
         return out
     if isinstance(value, list):
         items = [normalise(v, key) for v in value]
         # Concurrent fetches finish in any order: compare lists as multisets.
         return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
     if isinstance(value, str):
-        return _STAMP.sub("TIME", _PORT.sub(r"\1:PORT", value))
+        return _STAMP.sub("TIME", _PORT.sub(r"\1\2PORT", value))
     if isinstance(value, float):
         return round(value, 6)
     return value
@@ -90,32 +98,68 @@ def compare_files(before: Path, after: Path) -> list[str]:
     return diff(a, b)
 
 
-def main() -> int:
-    """Compare the two paths given; print differences; exit 1 when there are any."""
-    if len(sys.argv) != 3:
-        print(__doc__)
-        return 2
-    before, after = Path(sys.argv[1]), Path(sys.argv[2])
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _generic(line: str) -> str:
+    """The JSON path of a difference line with list positions dropped."""
+    return _INDEX.sub("[]", line.split(":", 1)[0])
+
+
+def _pairs(before: Path, after: Path) -> list[tuple[Path, Path]]:
     if before.is_dir():
         names = sorted({p.relative_to(before) for p in before.rglob("*.json")
                         if p.name == "results.json" or p.parent.name == "sites"})
-        pairs = [(before / n, after / n) for n in names]
-    else:
-        pairs = [(before, after)]
+        return [(before / n, after / n) for n in names]
+    return [(before, after)]
+
+
+def main() -> int:
+    """Compare the two paths given; print differences; exit 1 when there are any."""
+    args = sys.argv[1:]
+    noise_runs: list[Path] = []
+    if "--noise" in args:
+        i = args.index("--noise")
+        noise_runs = [Path(a) for a in args[i + 1:]]
+        args = args[:i]
+    if len(args) != 2:
+        print(__doc__)
+        return 2
+    before, after = Path(args[0]), Path(args[1])
+    noise: set[tuple[str, str]] = set()  # (file, generic path) that differ between runs of BEFORE
+    for run in noise_runs:
+        for x, y in _pairs(before, run):
+            if y.exists():
+                noise.update((y.name, _generic(line)) for line in compare_files(x, y) if line.startswith("$"))
     bad = 0
-    for x, y in pairs:
+    noisy_total = 0
+    for x, y in _pairs(before, after):
+        name = x.name if x == before else str(x.relative_to(before))
         if not y.exists():
             print(f"{y}: missing")
             bad += 1
             continue
         lines = compare_files(x, y)
-        if lines:
+        real = [ln for ln in lines if not ln.startswith("$") or (y.name, _generic(ln)) not in noise]
+        # Detail lines ("  - …", "  + …") belong to the path line before them.
+        kept: list[str] = []
+        for ln in lines:
+            if ln.startswith("$"):
+                keep = ln in real
+            if keep:
+                kept.append(ln)
+        noisy = sum(1 for ln in lines if ln.startswith("$")) - sum(1 for ln in kept if ln.startswith("$"))
+        noisy_total += noisy
+        if kept:
             bad += 1
-            print(f"{x} vs {y}: {len(lines)} difference(s)")
-            for line in lines[:40]:
+            print(f"{x} vs {y}: {sum(1 for ln in kept if ln.startswith('$'))} difference(s)")
+            for line in kept[:40]:
                 print("  " + line)
         else:
-            print(f"{x.name if len(pairs) == 1 else x.relative_to(before)}: identical (timestamps, timings, order aside)")
+            extra = f"; {noisy} difference(s) also seen between runs of the before code" if noisy else ""
+            print(f"{name}: identical (timestamps, timings, order aside{extra})")
+    if noise_runs:
+        print(f"{noisy_total} difference(s) in all on paths that also differ between runs of the before code")
     return 1 if bad else 0
 
 

@@ -252,11 +252,18 @@ class AnalysisWorker:
             raise
         if not self._proc.is_alive():
             self._gone()
+        # One timer that fails the call's own future (asyncio.wait_for adds a second future,
+        # a done callback and a partial to every page).
+        timer = self._loop.call_later(ANALYSIS_TIMEOUT, self._expire, req_id)
         try:
-            return await asyncio.wait_for(fut, ANALYSIS_TIMEOUT)
-        except asyncio.TimeoutError:
-            self._pending.pop(req_id, None)
-            raise AnalysisTimeout() from None
+            return await fut
+        finally:
+            timer.cancel()
+
+    def _expire(self, req_id: int) -> None:
+        fut = self._pending.pop(req_id, None)
+        if fut is not None and not fut.done():
+            fut.set_exception(AnalysisTimeout())
 
     async def analyse(
         self, body: bytes, content_type: str | None, url: str, *, as_of: date | None = None, is_home: bool = False,
