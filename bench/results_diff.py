@@ -101,6 +101,22 @@ def compare_files(before: Path, after: Path) -> list[str]:
 _INDEX = re.compile(r"\[\d+\]")
 
 
+def verdict_key(results: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """What a 通报 rests on, per site: verdict, score, vetoes, findings (indicator, severity,
+    deduction), dead and blocked links (target, reason, scope), pages crawled."""
+    out = []
+    for s in results.get("sites", []):
+        out.append((
+            s.get("site_code"), s.get("verdict"), s.get("score"), json.dumps(s.get("vetoes"), sort_keys=True),
+            sorted((f.get("indicator"), f.get("severity", ""), f.get("deduction", f.get("points", "")))
+                   for f in s.get("findings", [])),
+            sorted(_PORT.sub(r"\1\2PORT", f"{d['target']}|{d['reason']}|{d.get('scope')}") for d in s.get("dead_links", [])),
+            sorted(_PORT.sub(r"\1\2PORT", f"{b['target']}|{b['reason']}") for b in s.get("blocked_links", [])),
+            (s.get("stats") or {}).get("pages"),
+        ))
+    return out
+
+
 def _generic(line: str) -> str:
     """The JSON path of a difference line with list positions dropped."""
     return _INDEX.sub("[]", line.split(":", 1)[0])
@@ -160,6 +176,14 @@ def main() -> int:
             print(f"{name}: identical (timestamps, timings, order aside{extra})")
     if noise_runs:
         print(f"{noisy_total} difference(s) in all on paths that also differ between runs of the before code")
+    top_b = before / "results.json" if before.is_dir() else before
+    top_a = after / "results.json" if after.is_dir() else after
+    if top_b.exists() and top_a.exists():
+        same = verdict_key(json.loads(top_b.read_text(encoding="utf-8"))) == verdict_key(
+            json.loads(top_a.read_text(encoding="utf-8")))
+        print("verdicts, scores, vetoes, findings, dead and blocked links, pages: "
+              + ("identical" if same else "DIFFERENT"))
+        bad += 0 if same else 1
     return 1 if bad else 0
 
 
