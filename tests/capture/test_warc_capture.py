@@ -339,3 +339,49 @@ def test_warc_without_index_is_kept_aside(tmp_path: Path) -> None:
     aside = warc.with_name(warc.name + ".orphan1")
     assert aside.stat().st_size == size
     assert [e["outcome"] for e in CaptureReader(tmp_path, "site").entries()] == ["dns"]
+
+
+@pytest.mark.parametrize("isal", [True, False], ids=["isal", "zlib-fallback"])
+@pytest.mark.parametrize("level", [1, 9])
+def test_members_valid_and_digests_true_with_isal_and_zlib(tmp_path: Path, monkeypatch, isal: bool, level: int) -> None:
+    """Each record is its own gzip member whatever deflate made it (ISA-L for levels 0–3 when
+    installed, zlib otherwise), and the WARC digests are those of the stored bytes."""
+    import base64
+    import hashlib
+    import zlib as zlib_mod
+
+    from govinspect.capture import warc as warc_mod
+
+    if isal:
+        pytest.importorskip("isal")
+    else:
+        monkeypatch.setattr(warc_mod, "_isal_zlib", None)
+    with CaptureWriter(tmp_path, "site", compress_level=level) as w:
+        w.write(page())
+        w.write(dns_failure())
+        w.write(page(url="http://www.example.gov.cn/a?b=1", redirects=[], outcome="truncated"))
+    warc, _ = capture_paths(tmp_path, "site")
+    data = warc.read_bytes()
+    pos = 0
+    members = 0
+    while pos < len(data):  # walk the members one by one, as a seek to an offset would
+        d = zlib_mod.decompressobj(zlib_mod.MAX_WBITS + 16)
+        d.decompress(data[pos:])
+        assert d.eof
+        pos = len(data) - len(d.unused_data)
+        members += 1
+    assert members == len(all_records(warc))
+    with open(warc, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type not in ("response", "request"):
+                continue
+            block = record.raw_stream.read()
+            head_len = len(record.http_headers.to_bytes()) if record.http_headers else 0
+            want = "sha1:" + base64.b32encode(hashlib.sha1(record.http_headers.to_bytes() + block).digest()).decode()
+            assert record.rec_headers.get_header("WARC-Block-Digest") == want
+            if record.rec_type == "response":
+                want = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode()
+                assert record.rec_headers.get_header("WARC-Payload-Digest") == want
+            assert head_len > 0
+    rebuilt = list(CaptureReader(tmp_path, "site").responses())
+    assert rebuilt[0].body == GBK_PAGE and rebuilt[2].body == GBK_PAGE and rebuilt[1].outcome == "dns"

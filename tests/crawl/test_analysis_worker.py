@@ -48,3 +48,29 @@ def test_wire_form_round_trips_empty_and_full_pages():
     assert unpack(pack(full)) == full
     empty = analyse_page("<html><body>暂无信息</body></html>".encode(), "text/html; charset=utf-8", URL)
     assert empty.urls == [] and unpack(pack(empty)) == empty
+
+
+async def test_a_message_larger_than_the_pipe_is_handed_over_in_pieces_in_order():
+    """The crawler's end of the pipe does not block: a page bigger than the pipe's buffer is
+    written partly and finished by the event loop, and pages sent after it wait behind it,
+    so every answer still belongs to its own page."""
+    import asyncio
+
+    body = PAGE.read_bytes()
+    big = b"<html><body><p>" + "政务公开".encode("gbk") * 600_000 + b"</p><a href='/x.html'>x</a></body></html>"
+    assert len(big) > 4_000_000  # far more than a socket pair buffers
+    worker = AnalysisWorker()
+    await worker.start()
+    try:
+        calls = [asyncio.ensure_future(worker.analyse(body, "text/html", URL)),
+                 asyncio.ensure_future(worker.analyse(big, "text/html", URL + "big.html"))]
+        calls += [asyncio.ensure_future(worker.analyse(body, "text/html", URL + f"{i}.html")) for i in range(3)]
+        await asyncio.sleep(0)  # every call has sent (or queued) its page
+        assert worker._outbuf, "the big page should not have fitted into the pipe at once"
+        answers = await asyncio.gather(*calls)
+    finally:
+        await worker.stop()
+    assert answers[0] == analyse_page(body, "text/html", URL)
+    assert answers[1].urls == ["http://www.qingshan.gov.cn/x.html"] and answers[1].error is None
+    for i, answer in enumerate(answers[2:]):
+        assert answer == analyse_page(body, "text/html", URL + f"{i}.html")

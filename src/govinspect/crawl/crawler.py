@@ -13,6 +13,7 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import secrets
 import time
@@ -20,6 +21,7 @@ from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TypeVar
 
 from govinspect.analyze.integrity import PageIntegrity
@@ -159,9 +161,20 @@ class RunContext:
 
 
 def _now_iso(ts: float | None = None) -> str:
-    return datetime.fromtimestamp(ts if ts is not None else time.time(), CHINA_TZ).isoformat(
-        timespec="seconds"
-    )
+    if ts is None:
+        ts = time.time()
+    # Formatted once per second (several stamps per page, hundreds of pages a second). The
+    # cache is keyed by the whole second unless rounding to microseconds, as datetime does,
+    # would carry into the next one.
+    sec = math.floor(ts)
+    if sec >= 0 and round((ts - sec) * 1e6) < 1_000_000:
+        return _second_iso(sec)
+    return datetime.fromtimestamp(ts, CHINA_TZ).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=16)
+def _second_iso(sec: int) -> str:
+    return datetime.fromtimestamp(sec, CHINA_TZ).isoformat(timespec="seconds")
 
 
 def _split_host_port(url: str) -> tuple[str, str, int]:
@@ -473,29 +486,42 @@ class SiteCrawler:
 
     def _discover(self, uid: int, page: PageAnalysis, depth: int) -> None:
         """Record the page's links in the graph and schedule the targets not seen before."""
-        seen_here: set[int] = set()
         ids = self.ids
-        for url, tag, text in zip(page.urls, page.tags, page.texts):
-            tid = ids.get(url)
-            if tid is None:
-                reason = self.traps.check(url) if self.scope.contains(url) else None
-                if reason is not None:
-                    self._count(f"trap/{reason}")
+        urls = page.urls
+        # One C-level lookup per link: on a site's typical page nearly every link (menus,
+        # footer, lists) is known already; only the new ones take the Python path below.
+        tids: list[int | None] = list(map(ids.get, urls))
+        if None in tids:
+            scope, traps, tags = self.scope, self.traps, page.tags
+            for i, tid in enumerate(tids):
+                if tid is not None:
                     continue
-                tid = self._intern(url, tag, text)
-                self._schedule(tid, url, tag, depth + 1)
-            if tid in seen_here or tid == uid:
-                continue
-            seen_here.add(tid)
-            self.edge_src.append(uid)
-            self.edge_tgt.append(tid)
+                url = urls[i]
+                tid = ids.get(url)  # a link repeated on this page, interned a moment ago
+                if tid is None:
+                    in_scope = scope.contains(url)
+                    reason = traps.check(url) if in_scope else None
+                    if reason is not None:
+                        self._count(f"trap/{reason}")
+                        continue
+                    tid = self._intern(url, tags[i], page.texts[i])
+                    self._schedule(tid, url, tags[i], depth + 1, in_scope)
+                tids[i] = tid
+        # Edges to each distinct target once, in order of first appearance, no self-links.
+        targets = dict.fromkeys(tids)
+        targets.pop(None, None)
+        targets.pop(uid, None)
+        if targets:
+            self.edge_tgt.extend(array("I", targets))
+            self.edge_src.extend(array("I", (uid,)) * len(targets))
 
-    def _schedule(self, tid: int, url: str, tag: str, depth: int) -> None:
+    def _schedule(self, tid: int, url: str, tag: str, depth: int, in_scope: bool | None = None) -> None:
         if self.scheduled_links >= self.config.max_links:
             self._count("limit/links")
             self.outcomes[tid] = LinkOutcome("unchecked", "link_limit", None, "", None, _now_iso())
             return
-        in_scope = self.scope.contains(url)
+        if in_scope is None:
+            in_scope = self.scope.contains(url)
         if in_scope and tag in _PAGE_TAGS and (is_probably_html(url) or link_kind_by_extension(url) == "page"):
             if self.scheduled_pages >= self.config.max_pages:
                 self._count("limit/pages")

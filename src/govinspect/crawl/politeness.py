@@ -158,11 +158,17 @@ class Politeness:
         async with hslot.sem:
             await hslot.wait_turn()
             if islot is None:
+                if self.shared is None:  # one run alone: no second context manager per request
+                    yield
+                    return
                 async with self._shared_slot(host, None, hslot):
                     yield
                 return
             async with islot.sem:
                 await islot.wait_turn()
+                if self.shared is None:
+                    yield
+                    return
                 async with self._shared_slot(host, ip, hslot):
                     yield
 

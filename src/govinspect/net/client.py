@@ -593,6 +593,8 @@ class Fetcher:
                     break
                 chunks.append(chunk)
                 got += len(chunk)
+                if content.at_eof():
+                    break  # the whole body is in: no extra read (and loop turn) to learn it
             truncated = False
             if got >= limit and not content.at_eof():
                 # Exactly at the cap: one more byte tells "complete" from "cut".
