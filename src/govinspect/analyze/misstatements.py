@@ -33,7 +33,7 @@ here); see bench/RESULTS-textcheck.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -190,6 +190,10 @@ class CriticalTerms:
     titles_checked: tuple[str, ...]  # longest first
     not_titles: tuple[str, ...]
     automaton: Any
+    _reach: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_reach", self.reach)
 
     @property
     def variant_count(self) -> int:
@@ -208,6 +212,46 @@ class CriticalTerms:
             if entry.role == _CORRECT:
                 continue
             if entry.role != _NAME or self._title_error(text, start, end, entry) is not None:
+                return True
+        return False
+
+    @property
+    def reach(self) -> tuple[int, int]:
+        """(longest pattern, longest title or not-title): how far a match and the title test
+        next to a leader's name look (the spaces between a name and its title aside)."""
+        longest = max((len(p) for p in self.patterns), default=0)
+        titles = max((len(t) for t in (*self.titles_checked, *self.not_titles)), default=0)
+        return longest, titles
+
+    def may_match_between(self, text: str, known: int, known_end: int) -> bool:
+        """`may_match(text)` for a text whose first `known` and last `known_end` characters are
+        a prefix and a suffix of a text where `may_match` is False (a site's repeated header and
+        footer): only what is new, with a margin, is matched.
+
+        Exact: a wrong form wholly inside the known prefix would be one in that other text; a
+        leader's name there has the same title test unless the test reaches past the prefix,
+        and those names start in the margin (the longest title, the spaces before it and the
+        longest pattern). The same holds for the suffix, mirrored."""
+        n = len(text)
+        if known + known_end >= n:
+            return False
+        longest, titles = self._reach
+        p = max(0, known - titles)
+        while p > 0 and text[p - 1] in _SPACES:
+            p -= 1
+        lo = max(0, p - longest)
+        q = min(n, n - known_end + titles)
+        while q < n and text[q] in _SPACES:
+            q += 1
+        hi = min(n, q + longest)
+        if lo == 0 and hi == n:
+            return self.may_match(text)
+        entries = self.entries
+        for idx, start, end in self.automaton.find_matches_as_indexes(text[lo:hi], overlapping=True):
+            entry = entries[idx]
+            if entry.role == _CORRECT:
+                continue
+            if entry.role != _NAME or self._title_error(text, lo + start, lo + end, entry) is not None:
                 return True
         return False
 
@@ -432,6 +476,7 @@ def page_misstatements(
     tree: LexborHTMLParser | None = None,
     terms: CriticalTerms | None = None,
     whole_text: str | None = None,
+    first_look: bool | None = None,
 ) -> list[TextError]:
     """`find_misstatements` over the visible text of the page's body (hidden text skipped).
 
@@ -443,10 +488,16 @@ def page_misstatements(
     by a hidden element (习近<span style="display:none">x</span>苹), which no visitor reads as
     one either. `whole_text` is the page's shared `illegal.body_text`
     (its line breaks dropped, words split across inline elements join as in a browser).
+    `first_look` is the first look's verdict when the caller already has it (the page's new
+    text matched with `CriticalTerms.may_match_between`, see `analyze.repeated`).
     """
     terms = terms or _default_terms()
+    if first_look is False:
+        return []
     if tree is None:
         tree = LexborHTMLParser(html)
+    if first_look:
+        return find_misstatements(visible_text(html, url, tree=tree), terms=terms)
     if whole_text is not None:
         whole = whole_text.replace("\n", "")
     else:
