@@ -283,8 +283,6 @@ def spam_between(text: str, known: int, known_end: int, lexicon: SpamLexicon) ->
     last `known_end` characters (a prefix and a suffix of a text with no term), give or take
     the length of the longest term: an upper bound of "the page's text has a spam hit"."""
     n = len(text)
-    if known + known_end >= n:
-        return False
     margin = lexicon.longest_term
     piece = text[max(0, known - margin) : min(n, n - known_end + margin)]
     return lexicon.any_term(piece.lower())

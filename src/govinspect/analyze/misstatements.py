@@ -233,8 +233,6 @@ class CriticalTerms:
         and those names start in the margin (the longest title, the spaces before it and the
         longest pattern). The same holds for the suffix, mirrored."""
         n = len(text)
-        if known + known_end >= n:
-            return False
         longest, titles = self._reach
         p = max(0, known - titles)
         while p > 0 and text[p - 1] in _SPACES:

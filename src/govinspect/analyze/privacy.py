@@ -759,8 +759,6 @@ def candidates_between(text: str, known: int, known_end: int, as_of: date | None
     runs of digits and to the 19 characters a grouped card number spans. An upper bound of
     `_candidates` (the text is `illegal.body_text`, line breaks read as spaces)."""
     n = len(text)
-    if known + known_end >= n:
-        return False
     lo = max(0, known - 20)
     while lo > 0 and text[lo - 1].isdigit():
         lo -= 1

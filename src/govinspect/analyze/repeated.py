@@ -47,7 +47,7 @@ _MAX_CHARS = 8_000_000  # text and HTML kept in all (about 16 MB of str)
 _MAX_PAGE_CHARS = 400_000  # a larger page is not kept
 # A page sharing less than this share of its text with the best page kept gets the full first
 # looks (reading the middle costs about as much) and is kept in its turn.
-_MIN_SHARED = 0.02
+_MIN_SHARED = 0.15
 
 
 class FirstLooks(NamedTuple):
@@ -66,9 +66,21 @@ NO_LOOKS = FirstLooks(None, None, None, None, None)
 
 @dataclass(slots=True)
 class _Page:
+    """A kept page: its text and HTML, the first looks that found nothing on all of it, and the
+    beginning and end other pages of the site were seen to share with it (a prefix and a
+    suffix of its text and of its HTML, shortened as pages that share less arrive)."""
+
     text: str  # the body's text without its long code (illegal.code_free_text)
     html: str
-    clean: frozenset[str]  # the first looks that found nothing on this whole page
+    clean: frozenset[str]
+    head: str = ""
+    foot: str = ""
+    html_head: str = ""
+    html_foot: str = ""
+
+    def __post_init__(self) -> None:
+        self.head = self.foot = self.text
+        self.html_head = self.html_foot = self.html
 
 
 @dataclass(slots=True)
@@ -83,7 +95,8 @@ class _Known:
 
 
 def _size(page: _Page) -> int:
-    return len(page.text) + len(page.html)
+    # Text and HTML, and at most as much again twice over for the shortened heads and feet.
+    return 3 * (len(page.text) + len(page.html))
 
 
 _STORE: OrderedDict[tuple[str, frozenset[str], date | None], _Known] = OrderedDict()
@@ -170,9 +183,33 @@ def _secrets_look(text: str) -> bool:
     return "密级" in joined or "密 级" in joined
 
 
-def _split(x: str, y: str) -> tuple[int, int]:
-    a = common_prefix(x, y)
-    return a, common_suffix(x, y, min(len(x), len(y)) - a)
+def _shared(x: str, head: str, foot: str) -> tuple[int, int]:
+    """(a, b): `x` starts with head[:a] and ends with foot[len(foot) - b:], a + b <= len(x).
+    A start and end still shared cost two C-level comparisons; the search only runs when the
+    page shares less (then the kept head or foot is shortened, see `_match`)."""
+    a = len(head) if x.startswith(head) else common_prefix(x, head)
+    limit = len(x) - a
+    if len(foot) <= limit and x.endswith(foot):
+        return a, len(foot)
+    return a, common_suffix(x, foot, limit)
+
+
+def _match(pages: list[_Page], text: str) -> tuple[_Page | None, int, int]:
+    """The kept page whose shared start and end cover most of `text`, and how much they cover.
+
+    Each kept page's head and foot shrink to what this page shares with them: they converge on
+    what every page of the site repeats (a page that shares nothing much is kept instead)."""
+    best: _Page | None = None
+    a = b = 0
+    for page in pages:
+        pa, pb = _shared(text, page.head, page.foot)
+        if pa < len(page.head):
+            page.head = page.head[:pa]
+        if pb < len(page.foot):
+            page.foot = page.foot[len(page.foot) - pb :]
+        if best is None or pa + pb > a + b:
+            best, a, b = page, pa, pb
+    return best, a, b
 
 
 def first_looks(
@@ -196,14 +233,7 @@ def first_looks(
     secrets = _secrets_look(text)
 
     n = len(text)
-    best: _Page | None = None
-    a = b = 0
-    for page in known.pages if known is not None else ():
-        pa, pb = _split(text, page.text)
-        if pa + pb > a + b or best is None:
-            best, a, b = page, pa, pb
-        if a + b >= 0.5 * n:  # good enough: the other pages kept need no comparison
-            break
+    best, a, b = _match(known.pages, text) if known is not None else (None, 0, 0)
     nonl = text.replace("\n", "")
     if best is None or a + b < _MIN_SHARED * n:
         return _cold(key, known, html, text, nonl, site, as_of, terms, lexicon, secrets)
@@ -226,7 +256,11 @@ def first_looks(
         spam = spam_between(text, a, b, lexicon)
     else:
         spam = lexicon.any_term(text.lower())
-    ha, hb = _split(html, best.html)
+    ha, hb = _shared(html, best.html_head, best.html_foot)
+    if ha < len(best.html_head):
+        best.html_head = best.html_head[:ha]
+    if hb < len(best.html_foot):
+        best.html_foot = best.html_foot[len(best.html_foot) - hb :]
     parts = _link_parts(html, site, lexicon, best, html_piece(html, ha, hb))
     return FirstLooks(mis, priv, secrets, None if spam else False, parts)
 

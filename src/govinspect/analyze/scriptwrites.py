@@ -76,6 +76,25 @@ _PIECE_RE = re.compile(
 )
 
 
+# The same pieces with the string literals written as unrolled loops, which CPython's regular
+# expressions run about five times as fast over long scripts. The two differ only on a literal
+# of more than 20,000 characters (the bound of the original), when the original is used.
+_PIECE_FAST_RE = re.compile(
+    r"""fromCharCode\s*\(\s*(?P<codes>[\d\s,xXa-fA-F]{1,60000})\)"""
+    r"""|atob\s*\(\s*['"](?P<b64>[A-Za-z0-9+/=\s]{8,40000})['"]\s*\)"""
+    r"""|'(?P<sq>[^'\\\n]*(?:\\.[^'\\\n]*)*)'|"(?P<dq>[^"\\\n]*(?:\\.[^"\\\n]*)*)"|`(?P<bq>[^`\\]*(?:\\.[^`\\]*)*)`"""
+)
+_LITERAL_BOUND = 20000
+
+
+def _pieces(joined: str) -> list[re.Match[str]]:
+    """`_PIECE_RE.finditer(joined)`, by the fast expression when no piece is that long."""
+    found = list(_PIECE_FAST_RE.finditer(joined))
+    if any(m.end() - m.start() > _LITERAL_BOUND for m in found):
+        return list(_PIECE_RE.finditer(joined))
+    return found
+
+
 _SELECTOR_ARG_RE = re.compile(
     r"(?:getElementById|querySelector(?:All)?|getElementsBy\w+|\$|jQuery|\.attr|\.css|\.(?:add|remove)Class)\s*\(\s*$"
 )
@@ -101,7 +120,7 @@ def _written_html(script: str, budget: int) -> str:
     """
     pieces: list[str] = []
     joined = _JOIN_RE.sub("", script[:budget])
-    for m in _PIECE_RE.finditer(joined):
+    for m in _pieces(joined):
         start = m.start()
         # getElementById('box') names the target element, it is not written (the regular
         # expression only where an opening parenthesis comes just before: most literals don't).
