@@ -262,6 +262,52 @@ def link_part(html: str, part: str, site: _Site, lexicon: SpamLexicon) -> bool:
     return False
 
 
+_CUT_CODE = 64  # script and style bodies shorter than this are left in the HTML read
+
+
+def html_without_code(html: str, codes: Iterable[LexborNode]) -> str:
+    """`html` without the bodies of its long script and style elements (`codes`: the page's
+    script and style elements in document order; others are ignored).
+
+    LINK_PARTS look for what could make a link of the page (an `<a href>`) reach a link farm;
+    a script or style body holds no element, so the prefilter may skip it. A body is cut only
+    where it stands between its own `<script …>`/`<style …>` tag and its end tag (searched in
+    order, so a copy of its text elsewhere is never cut); a body the tree holds differently
+    from the HTML (other than CRLF line ends read as LF) is left in.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for node in codes:
+        tag = node.tag
+        if tag not in ("script", "style"):
+            continue
+        inner = node.text(deep=True)
+        if len(inner) < _CUT_CODE:
+            continue
+        i = html.find(inner, pos)
+        if i < 0 and "\r" in html:
+            # The parser reads CRLF line ends as LF: the body as written in a CRLF file.
+            inner = inner.replace("\n", "\r\n")
+            i = html.find(inner, pos)
+        if i < 0:
+            continue
+        j = i + len(inner)
+        opening = html.rfind("<", pos, i)
+        if (
+            opening < 0
+            or html[i - 1] != ">"
+            or not html[opening : opening + 7].lower().startswith("<" + tag)
+            or not html[j : j + 8].lower().startswith("</" + tag)
+        ):
+            continue
+        pieces.append(html[pos:i])
+        pos = j
+    if not pieces:
+        return html
+    pieces.append(html[pos:])
+    return "".join(pieces)
+
+
 def links_may_reach_spam(parts: dict[str, bool]) -> bool:
     """`_may_link_to_spam` of a page whose base is on the site, from its LINK_PARTS."""
     return parts["scheme"] or (parts["escape"] and parts["disguise"]) or parts["host"]

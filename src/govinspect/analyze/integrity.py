@@ -18,7 +18,13 @@ from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.analyze.illegal import INVENTORY, IllegalFinding, code_free_text, page_illegal
+from govinspect.analyze.illegal import (
+    INVENTORY,
+    IllegalFinding,
+    code_free_text,
+    html_without_code,
+    page_illegal,
+)
 from govinspect.analyze.misstatements import page_misstatements
 from govinspect.analyze.privacy import PrivacyHit, page_privacy
 from govinspect.analyze.repeated import NO_LOOKS, FirstLooks, first_looks
@@ -130,7 +136,9 @@ def page_integrity(
     try:
         inventory = tree.css(INVENTORY)
         page_url = normalize_url(url) or url
-        look = first_looks(page_url, html, code_free_text(tree, inventory), site_hosts, as_of)
+        look = first_looks(
+            page_url, html_without_code(html, inventory), code_free_text(tree, inventory), site_hosts, as_of
+        )
     except Exception as exc:
         errors.append(f"first looks: {type(exc).__name__}: {exc}"[:200])
         look = NO_LOOKS

@@ -217,8 +217,9 @@ def first_looks(
 ) -> FirstLooks:
     """The first looks of the integrity analysers on a page (see the module docstring).
 
-    `page_url` is the page's `normalize_url`, `text` its `illegal.code_free_text`;
-    `site_hosts` and `as_of` as for `page_integrity`.
+    `page_url` is the page's `normalize_url`, `html` its HTML (`illegal.html_without_code`
+    will do: the link parts look for what could make an `<a href>` reach a link farm), `text`
+    its `illegal.code_free_text`; `site_hosts` and `as_of` as for `page_integrity`.
     """
     if text is None:
         return NO_LOOKS
