@@ -246,14 +246,20 @@ def first_looks(
         # of the known page's text without them).
         a2 = a - text.count("\n", 0, a)
         b2 = b - text.count("\n", n - b)
-        mis = terms.may_match_between(nonl, a2, b2)
+        mis, spam_look = terms.look_between(nonl, a2, b2)
+        # (Spam terms read in the new part alone answer only when the kept page had none.)
+        spam_known = spam_look is not None and "spam" in clean
     else:
-        mis = terms.may_match(nonl)
+        mis, spam_look = terms.look(nonl)
+        spam_known = spam_look is not None
     if "privacy" in clean:
         priv = candidates_between(text, a, b, as_of) and _candidates(text.replace("\n", " "), as_of)
     else:
         priv = _candidates(text.replace("\n", " "), as_of)
-    if "spam" in clean:
+    if spam_known:
+        # Line breaks dropped: a term across two lines is one more reason to look, no less.
+        spam = bool(spam_look)
+    elif "spam" in clean:
         spam = spam_between(text, a, b, lexicon)
     else:
         spam = lexicon.any_term(text.lower())
@@ -279,11 +285,11 @@ def _cold(
     secrets: bool,
 ) -> FirstLooks:
     """The full first looks of a page with no similar page known; the page is kept."""
-    mis = terms.may_match(nonl)
+    mis, spam_look = terms.look(nonl)
     spaced = text.replace("\n", " ")
     any_number = _candidates(spaced, as_of, any_id15=True)
     priv = any_number and _candidates(spaced, as_of)
-    spam = lexicon.any_term(text.lower())
+    spam = lexicon.any_term(text.lower()) if spam_look is None else spam_look
     parts = _link_parts(html, site, lexicon, None, None)
     clean = _clean_parts(parts)
     if not mis:
