@@ -10,8 +10,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze import repeated
-from govinspect.analyze.illegal import INVENTORY, body_text, code_free_text
+from govinspect.analyze.illegal import INVENTORY, body_text, code_free_text, html_without_code
 from govinspect.analyze.integrity import IntegrityHit, page_integrity
+from govinspect.analyze.misstatements import _default_terms
 from govinspect.analyze.privacy import is_valid_id_number
 
 AS_OF = date(2024, 6, 15)
@@ -239,3 +240,42 @@ def test_a_problem_straddling_what_the_page_shares_with_a_kept_one_is_found(
     assert analyse(*first) == ()
     assert analyse(*second) == want[second[0]]
     assert len(colds) == 1  # the second page was read against the first, kept one
+
+
+def test_the_link_prefilter_skips_script_bodies_but_not_links() -> None:
+    long_script = "<script>var links = ['//www.amxpj8.com/', 'HREF'];" + "var x = 1;" * 20 + "</script>"
+    tree_html = article("青山县召开安全生产工作会议", "<p>会议强调安全生产。</p>" + long_script)
+    tree = LexborHTMLParser(tree_html)
+    cut = html_without_code(tree_html, tree.css(INVENTORY))
+    assert "amxpj8" not in cut and "hm.baidu.com" not in cut
+    assert '<a href="/col/col1000/index.html">首页</a>' in cut
+    # A link-farm host only inside a script is no link of the page; one in a visible link is.
+    assert analyse(SITE + "/art/x.html", tree_html) == ()
+    with_link = tree_html.replace("<p>会议强调安全生产。</p>", "<p>会议强调安全生产。<a href='http://www.amxpj8.com/'>更多</a></p>")
+    assert [(h.area, h.kind, h.target) for h in analyse(SITE + "/art/y.html", with_link)] == [
+        ("illegal", "spam_content", "http://www.amxpj8.com/")
+    ]
+
+
+def test_a_body_the_tree_reads_otherwise_is_left_in_the_html() -> None:
+    script = "<script>var a = '" + "y" * 80 + "';</script>"
+    html = "<html><body><p>正文</p>" + script + "</body></html>"
+    tree = LexborHTMLParser(html)
+    assert html_without_code(html, tree.css(INVENTORY)) == "<html><body><p>正文</p><script></script></body></html>"
+    crlf = html.replace("var a", "\r\nvar a")
+    tree = LexborHTMLParser(crlf)
+    assert "y" * 80 not in html_without_code(crlf, tree.css(INVENTORY))
+    # The same text in an attribute before the script is never what is cut.
+    decoy = "<html><body><p title=\"var a = '" + "y" * 80 + "';\">x</p>" + script + "</body></html>"
+    tree = LexborHTMLParser(decoy)
+    assert html_without_code(decoy, tree.css(INVENTORY)).startswith("<html><body><p title=\"var a = '" + "y" * 80)
+
+
+def test_spam_terms_in_capitals_are_seen_by_the_shared_first_look() -> None:
+    terms = _default_terms()
+    assert terms.spam_forms
+    assert terms.look("欢迎访问BET365官网") == (False, True)
+    assert terms.look("县政府召开常务会议") == (False, False)
+    assert terms.look("\u0130stanbul") == (False, None)  # İ lower-cases to two characters
+    page = article("青山县召开常务会议", "<p>澳门新葡京、BET365，注册送彩金，百家乐，欢迎加入。</p>")
+    assert ("illegal", "spam_content") in {(h.area, h.kind) for h in cold([(SITE + "/art/z.html", page)])[SITE + "/art/z.html"]}

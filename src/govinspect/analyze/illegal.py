@@ -284,24 +284,23 @@ def html_without_code(html: str, codes: Iterable[LexborNode]) -> str:
         inner = node.text(deep=True)
         if len(inner) < _CUT_CODE:
             continue
-        i = html.find(inner, pos)
-        if i < 0 and "\r" in html:
-            # The parser reads CRLF line ends as LF: the body as written in a CRLF file.
-            inner = inner.replace("\n", "\r\n")
-            i = html.find(inner, pos)
-        if i < 0:
-            continue
-        j = i + len(inner)
-        opening = html.rfind("<", pos, i)
-        if (
-            opening < 0
-            or html[i - 1] != ">"
-            or not html[opening : opening + 7].lower().startswith("<" + tag)
-            or not html[j : j + 8].lower().startswith("</" + tag)
-        ):
-            continue
-        pieces.append(html[pos:i])
-        pos = j
+        forms = (inner, inner.replace("\n", "\r\n")) if "\r" in html and "\n" in inner else (inner,)
+        for form in forms:
+            # The parser reads CRLF line ends as LF: the body may be written with CRLF.
+            i = html.find(form, pos)
+            if i < 0:
+                continue
+            j = i + len(form)
+            opening = html.rfind("<", pos, i)
+            if (
+                opening >= 0
+                and html[i - 1] == ">"
+                and html[opening : opening + 7].lower().startswith("<" + tag)
+                and html[j : j + 8].lower().startswith("</" + tag)
+            ):
+                pieces.append(html[pos:i])
+                pos = j
+                break
     if not pieces:
         return html
     pieces.append(html[pos:])
