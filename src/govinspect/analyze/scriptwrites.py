@@ -40,14 +40,21 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
+# A run of \uHHHH escapes (JSON-encoded text) decoded by one call; any other escape alone.
+_ESC_RUN_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|.)", re.S)
+
+
 def _js_unescape_literal(body: str) -> str:
     """The value of a JS string literal's body (\\xHH, \\uHHHH, \\u{…}, \\n …)."""
 
     def repl(m: re.Match[str]) -> str:
         esc = m.group(1)
-        if esc[0] == "x":
+        if esc is None:  # a run of \uHHHH: each one character, as below (no pairing)
+            run = m.group()
+            return "".join([chr(int(run[k + 2 : k + 6], 16)) for k in range(0, len(run), 6)])
+        if esc[0] == "x" and len(esc) > 1:  # (a bare \x, like a bare \u, is read as the letter)
             return chr(int(esc[1:], 16))
-        if esc[0] == "u":
+        if esc[0] == "u" and len(esc) > 1:
             digits = esc[2:-1] if esc[1] == "{" else esc[1:]
             try:
                 return chr(int(digits, 16))
@@ -55,7 +62,7 @@ def _js_unescape_literal(body: str) -> str:
                 return ""
         return _SIMPLE_ESCAPES.get(esc, esc)
 
-    return _ESC_RE.sub(repl, body) if "\\" in body else body
+    return _ESC_RUN_RE.sub(repl, body) if "\\" in body else body
 
 
 def _percent_decode(text: str) -> str:
