@@ -181,6 +181,29 @@ def _variants(term: str, shapes: Mapping[str, str], is_name: bool) -> Iterable[t
             yield term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2
 
 
+def _spaces_before(text: str, p: int) -> int:
+    """Where the run of spaces ending at `p` starts (indentation makes long runs: C-level)."""
+    while p > 0:
+        seg = text[max(0, p - 256) : p]
+        kept = len(seg.rstrip(_SPACES))
+        p -= len(seg) - kept
+        if kept:
+            break
+    return p
+
+
+def _spaces_after(text: str, q: int) -> int:
+    """Where the run of spaces starting at `q` ends."""
+    n = len(text)
+    while q < n:
+        seg = text[q : q + 256]
+        kept = len(seg.lstrip(_SPACES))
+        q += len(seg) - kept
+        if kept:
+            break
+    return q
+
+
 @dataclass(frozen=True)
 class CriticalTerms:
     """The critical terms and their wrong forms, compiled into one automaton."""
@@ -237,14 +260,9 @@ class CriticalTerms:
         it and the longest pattern). The same holds for the suffix, mirrored."""
         n = len(text)
         longest, titles = self._reach
-        p = max(0, known - titles)
-        while p > 0 and text[p - 1] in _SPACES:
-            p -= 1
-        lo = max(0, p - longest)
-        q = min(n, n - known_end + titles)
-        while q < n and text[q] in _SPACES:
-            q += 1
-        return self._look(text, lo, min(n, q + longest))
+        p = _spaces_before(text, max(0, known - titles))
+        q = _spaces_after(text, min(n, n - known_end + titles))
+        return self._look(text, max(0, p - longest), min(n, q + longest))
 
     def may_match_between(self, text: str, known: int, known_end: int) -> bool:
         """`may_match` read as `look_between` reads (see there)."""
