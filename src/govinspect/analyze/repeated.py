@@ -3,20 +3,28 @@ on a page of a known site read only what is new on it.
 
 The header, menus and footer of a government site are the same on every page, and the integrity
 analysers' first looks ("is there anything at all on this page?": a wrong form of a critical
-term, a spam term, a personal number, a link that could reach a link farm) are searches for
-something short. When a page begins and ends like another page of the same site on which a
-first look found nothing, nothing it looks for lies wholly inside the shared beginning or end
-(it would lie in that other page too), so the look needs only the new middle, widened by the
-reach of what it looks for (see `CriticalTerms.may_match_between`, `privacy.candidates_between`,
+term or a leader with a title they never held, a spam term, a personal number, a
+classification mark, a link that could reach a link farm) are searches for something short.
+When a page begins and ends like another page of the same site on which a first look found
+nothing, nothing it looks for lies wholly inside the shared beginning or end (it would lie in
+that other page too), so the look needs only the new middle, widened by the reach of what it
+looks for (see `CriticalTerms.look_between`, `privacy.candidates_between`,
 `illegal.spam_between`, `illegal.html_piece`). The verdicts are exact or err on the side of
 looking: a page gets the same findings whether it is analysed first or after others of its
 site, and everything found on it is still found by the full analysis of that page, as before.
 
-Per process (the crawl's analysis worker, or the main process), per site: the body text and
-HTML of a few recent pages whose first looks came out clean, with those verdicts. Bounded: at
-most `_HOSTS` sites (least recently used dropped), `_PAGES` pages each, `_MAX_CHARS` characters
-of pages in all; keyed by the page's host, the inspected site's hosts and the monitoring day,
-so nothing is shared between sites.
+The looks read the body's text without its long inline scripts and styles
+(`illegal.code_free_text`) and the HTML without their bodies (`illegal.html_without_code`):
+on real pages that code is most of the text, and no visitor reads it. Misstatements and spam
+terms are matched in one pass (`CriticalTerms.look`).
+
+Per process (the crawl's analysis worker, or the main process), per site: the text and HTML of
+a few pages whose first looks came out clean, with those verdicts and the start and end the
+site's later pages were seen to share with them (`startswith`/`endswith` per page; a prefix
+search only when a page shares less, which shortens them for good). Bounded: at most `_HOSTS`
+sites (least recently used dropped), `_PAGES` pages each, `_MAX_CHARS` characters in all; keyed
+by the page's host, the inspected site's hosts and the monitoring day, so nothing is shared
+between sites.
 """
 
 from __future__ import annotations
