@@ -39,7 +39,6 @@ from govinspect.analyze.illegal import (
     _Site,
     html_piece,
     link_part,
-    links_may_reach_spam,
     load_spam_lexicon,
     spam_between,
 )
