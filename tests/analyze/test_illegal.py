@@ -356,6 +356,29 @@ def test_spam_text_written_by_script_is_spam_content(clean: str) -> None:
     )
 
 
+def test_a_bare_backslash_x_or_u_in_a_script_costs_nothing_else(clean: str) -> None:
+    # 'C:\\user\\xls' and a regular expression's \\x: a bare \\x or \\u once made the whole
+    # analysis of the page fail; the spam link written next to them is still found.
+    snippet = (
+        "<script>var p = 'C:\\user\\xls';document.write('<a href=\"http://www.amxpj8.com/\">澳门新葡京</a>');</script>"
+    )
+    findings = page_illegal(inject(clean, snippet), HOME)
+    assert [(f.kind, f.target) for f in findings] == [("hidden_link", "http://www.amxpj8.com/")]
+
+
+@pytest.mark.parametrize("length", [10, 19_990, 25_000])
+def test_string_literals_read_fast_give_the_pieces_of_the_bounded_reading(length: int) -> None:
+    from govinspect.analyze import scriptwrites
+
+    script = (
+        "var a = 'x\\'y' + \"q\\\"r\" + `s${1}`; var data = '" + "a" * length + "';"
+        "document.write('<a href=\"http://www.amxpj8.com/\">澳门新葡京</a>');"
+    )
+    fast = [(m.span(), m.groupdict()) for m in scriptwrites._pieces(script)]
+    bounded = [(m.span(), m.groupdict()) for m in scriptwrites._PIECE_RE.finditer(script)]
+    assert fast == bounded
+
+
 def test_script_links_of_the_clean_page_are_the_gov_badge_only(clean: str) -> None:
     # cnzz writes a <script src>, the 长者模式 toggle writes an internal link.
     assert script_links(clean) == ["http://www.gov.cn/", "/zhmode/"]

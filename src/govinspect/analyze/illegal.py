@@ -240,6 +240,99 @@ def _may_link_to_spam(html: str, base_internal: bool, site: _Site, lexicon: Spam
     return False
 
 
+# The parts of `_may_link_to_spam` after its page-level test, each a search for something no
+# match of which contains a ">" (so a part of a page cut just after a ">" is read alone).
+LINK_PARTS = ("scheme", "escape", "disguise", "host")
+
+
+def link_part(html: str, part: str, site: _Site, lexicon: SpamLexicon) -> bool:
+    """Whether `html` (a page or a piece of one cut after a ">") holds `part` (see LINK_PARTS):
+    a capitalised or slashless scheme; a backslash or an entity; a disguised href or an HREF
+    or Href attribute; a written link-farm host outside the site."""
+    if part == "scheme":
+        return bool(_CAPITAL_TTP_RE.search(html) or _SLASHLESS_RE.search(html))
+    if part == "escape":
+        return "\\" in html or _ENTITY_RE.search(html) is not None
+    if part == "disguise":
+        return _DISGUISED_HREF_RE.search(html) is not None or "HREF" in html or "Href" in html
+    for raw in _WRITTEN_HOST_RE.findall(html):
+        host = _spam_host(raw, lexicon)
+        if host and not site.contains(host):
+            return True
+    return False
+
+
+_CUT_CODE = 64  # script and style bodies shorter than this are left in the HTML read
+
+
+def html_without_code(html: str, codes: Iterable[LexborNode]) -> str:
+    """`html` without the bodies of its long script and style elements (`codes`: the page's
+    script and style elements in document order; others are ignored).
+
+    LINK_PARTS look for what could make a link of the page (an `<a href>`) reach a link farm;
+    a script or style body holds no element, so the prefilter may skip it. A body is cut only
+    where it stands between its own `<script …>`/`<style …>` tag and its end tag (searched in
+    order, so a copy of its text elsewhere is never cut); a body the tree holds differently
+    from the HTML (other than CRLF line ends read as LF) is left in.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for node in codes:
+        tag = node.tag
+        if tag not in ("script", "style"):
+            continue
+        inner = node.text(deep=True)
+        if len(inner) < _CUT_CODE:
+            continue
+        forms = (inner, inner.replace("\n", "\r\n")) if "\r" in html and "\n" in inner else (inner,)
+        for form in forms:
+            # The parser reads CRLF line ends as LF: the body may be written with CRLF.
+            i = html.find(form, pos)
+            if i < 0:
+                continue
+            j = i + len(form)
+            opening = html.rfind("<", pos, i)
+            if (
+                opening >= 0
+                and html[i - 1] == ">"
+                and html[opening : opening + 7].lower().startswith("<" + tag)
+                and html[j : j + 8].lower().startswith("</" + tag)
+            ):
+                pieces.append(html[pos:i])
+                pos = j
+                break
+    if not pieces:
+        return html
+    pieces.append(html[pos:])
+    return "".join(pieces)
+
+
+def links_may_reach_spam(parts: dict[str, bool]) -> bool:
+    """`_may_link_to_spam` of a page whose base is on the site, from its LINK_PARTS."""
+    return parts["scheme"] or (parts["escape"] and parts["disguise"]) or parts["host"]
+
+
+def html_piece(html: str, known: int, known_end: int) -> str:
+    """What is new in `html` when its first `known` and last `known_end` characters repeat
+    another page: cut after a ">" at least 12 characters before the new part and before a ">"
+    at least 12 characters after it, so every match of a LINK_PARTS search that is not wholly
+    inside the repeated parts (with the few characters it looks ahead) is wholly inside."""
+    n = len(html)
+    lo = html.rfind(">", 0, max(0, known - 12)) + 1
+    hi = html.find(">", min(n, n - known_end + 12))
+    return html[lo : n if hi < 0 else hi]
+
+
+def spam_between(text: str, known: int, known_end: int, lexicon: SpamLexicon) -> bool:
+    """Whether any spam term occurs in the lower-cased `text` outside its first `known` and
+    last `known_end` characters (a prefix and a suffix of a text with no term), give or take
+    the length of the longest term: an upper bound of "the page's text has a spam hit"."""
+    n = len(text)
+    margin = lexicon.longest_term
+    piece = text[max(0, known - margin) : min(n, n - known_end + margin)]
+    return lexicon.any_term(piece.lower())
+
+
 def _label_of(verdict: _LinkVerdict) -> str:
     return f"（{verdict.category}，{verdict.why}）" if verdict.category else f"（{verdict.why}）"
 
@@ -249,6 +342,67 @@ def body_text(tree: LexborHTMLParser) -> str | None:
     one extraction the integrity analysers of a page share. None when the page has no body."""
     body = tree.body
     return body.text(separator="\n") if body is not None else None
+
+
+_CODE_TAGS = ("script", "style", "template")
+# Code this short is left in (cutting it costs more than reading it), and so is code a table
+# cell may read (`privacy.page_units` reads a cell's whole text; a div/list table's cell is at
+# most 60 characters).
+_SHORT_CODE = 60
+
+
+def code_free_text(tree: LexborHTMLParser, codes: Iterable[LexborNode]) -> str | None:
+    """The body's text, one line per text node like `body_text`, without the text of its long
+    script, style and template elements outside table cells (`codes`: the page's elements of
+    these tags; others are ignored). None when the page has no body.
+
+    The first looks of the integrity analysers read this instead of the whole body text: on
+    real pages inline scripts and styles are most of it (72 % on the htmldate-zh pages), and
+    no visitor reads them. Built from Lexbor's text of each subtree free of such code, so
+    only the ancestors of the code cut out are walked in Python.
+    """
+    body = tree.body
+    if body is None:
+        return None
+    body_id = body.mem_id
+    cut: set[int] = set()  # the code elements left out
+    inside: set[int] = set()  # the elements holding them
+    for node in codes:
+        if node.tag not in _CODE_TAGS:
+            continue
+        chain: list[int] = []
+        parent = node.parent
+        while parent is not None:
+            pid = parent.mem_id
+            if pid == body_id or parent.tag in ("td", "th"):
+                break
+            chain.append(pid)
+            parent = parent.parent
+        if parent is None or parent.mem_id != body_id:
+            continue  # in <head>, or in a table cell
+        if len(node.text(deep=True)) <= _SHORT_CODE:
+            continue
+        cut.add(node.mem_id)
+        inside.update(chain)
+    if not cut:
+        return body.text(separator="\n")
+    out: list[str] = []
+    stack = [body.iter(include_text=True)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        mid = child.mem_id
+        if mid in cut:
+            continue
+        if mid in inside:
+            stack.append(child.iter(include_text=True))
+            continue
+        text = child.text(deep=True, separator="\n")
+        if text:
+            out.append(text)
+    return "\n".join(out)
 
 
 def _page_text(
@@ -272,7 +426,7 @@ def _page_text(
     return text
 
 
-_INVENTORY = "base[href], script, iframe[src], frame[src], title, meta[name][content], marquee, style, template"
+INVENTORY = "base[href], script, iframe[src], frame[src], title, meta[name][content], marquee, style, template"
 
 
 def _script_texts(nodes: Iterable[LexborNode]) -> list[str]:
@@ -294,6 +448,10 @@ def page_illegal(
     tree: LexborHTMLParser | None = None,
     site_hosts: frozenset[str] = frozenset(),
     whole_text: str | None = None,
+    spam_first_look: bool | None = None,
+    link_parts: dict[str, bool] | None = None,
+    inventory: list[LexborNode] | None = None,
+    page_url: str | None = None,
 ) -> list[IllegalFinding]:
     """Hidden spam links, injected titles and spam text on one page.
 
@@ -313,16 +471,20 @@ def page_illegal(
       that does not mostly condemn the topic), one finding per category, target None.
 
     Pass `tree` to share one parse of `html` (it is only read), and `whole_text` to share
-    `body_text(tree)`.
+    `body_text(tree)`. A caller that already knows the page's text holds no spam term at all
+    passes `spam_first_look=False`, and one that has the page's LINK_PARTS passes them
+    (`analyze.repeated` reads only what is new on a page of a known site); `inventory` is
+    `tree.css(INVENTORY)` when the caller has it, and `page_url` the page's `normalize_url`.
     """
     lexicon = load_spam_lexicon()
     th = lexicon.thresholds
     if tree is None:
         tree = LexborHTMLParser(html)
-    page = normalize_url(url) or url
+    page = page_url or normalize_url(url) or url
     # One walk of the tree for the few elements this module reads (each selector query walks
     # the whole tree, which costs more than the checks themselves on a common page).
-    inventory = tree.css(_INVENTORY)
+    if inventory is None:
+        inventory = tree.css(INVENTORY)
     found_tags: dict[str, list[LexborNode]] = {}
     for node in inventory:
         found_tags.setdefault(node.tag or "", []).append(node)
@@ -344,9 +506,15 @@ def page_illegal(
     # The page's text (visible and hidden, without script and style): scanned once, so anchor
     # texts need no look when the page holds no term at all (the common case).
     codes = [n for n in inventory if n.tag in ("script", "style", "template")]
-    text = _page_text(tree, whole_text, codes)
-    lowered_text = text.lower()
-    page_hits = lexicon.hits(lowered_text) if text else []
+    if spam_first_look is False:
+        # No term in the body's whole text, so none in the page's text (a part of it with
+        # script and style text cut out, at line breaks no term spans).
+        text = lowered_text = ""
+        page_hits: list[SpamHit] = []
+    else:
+        text = _page_text(tree, whole_text, codes)
+        lowered_text = text.lower()
+        page_hits = lexicon.hits(lowered_text) if text else []
     any_term = bool(page_hits)
     strong_term = any(h.strong for h in page_hits)
 
@@ -433,7 +601,13 @@ def page_illegal(
     # Visible links to outside spam: strong evidence only. Without a strong term on the page
     # only a link-farm domain can make one, so the per-link walk (the costliest part of this
     # module) is skipped when no host written in the page is one.
-    visible = tree.css("a[href]") if strong_term or _may_link_to_spam(html, base_internal, site, lexicon) else ()
+    if strong_term:
+        may_reach = True
+    elif link_parts is not None and base_internal:
+        may_reach = links_may_reach_spam(link_parts)
+    else:
+        may_reach = _may_link_to_spam(html, base_internal, site, lexicon)
+    visible = tree.css("a[href]") if may_reach else ()
     for node in visible:
         if node.mem_id in hidden_ids:
             continue
@@ -482,6 +656,7 @@ def page_illegal(
 
     # Spam text in the page (visible or hidden), and text written by scripts.
     if strong_term or written_texts:
+        # (The page's own chunk is empty when the first look found no term: it has no hit.)
         chunks = [(text, lowered_text, page_hits)]
         for written in written_texts:
             lowered = written.lower()

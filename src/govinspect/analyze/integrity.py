@@ -16,13 +16,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.analyze.illegal import IllegalFinding, body_text, page_illegal
+from govinspect.analyze.illegal import (
+    INVENTORY,
+    IllegalFinding,
+    code_free_text,
+    html_without_code,
+    page_illegal,
+)
 from govinspect.analyze.misstatements import page_misstatements
 from govinspect.analyze.privacy import PrivacyHit, page_privacy
+from govinspect.analyze.repeated import NO_LOOKS, FirstLooks, first_looks
 from govinspect.analyze.secrets import SecretMark, page_secret_marks
 from govinspect.analyze.tampering import fingerprint
+from govinspect.crawl.urls import normalize_url
 
 __all__ = ["IntegrityHit", "PageIntegrity", "illegal_hit", "page_integrity", "privacy_hit", "secret_hit"]
 
@@ -68,27 +76,37 @@ def secret_hit(m: SecretMark) -> IntegrityHit:
     return IntegrityHit("secret", m.kind, m.mark, m.level, m.context)
 
 
-def _misstatements(html: str, url: str, tree: LexborHTMLParser, whole: str | None) -> list[IntegrityHit]:
+def _misstatements(html: str, url: str, tree: LexborHTMLParser, look: FirstLooks) -> list[IntegrityHit]:
     return [
         IntegrityHit("text_errors", e.kind, e.found, e.expected, e.context)
-        for e in page_misstatements(html, url, tree=tree, whole_text=whole)
+        for e in page_misstatements(html, url, tree=tree, first_look=look.misstatements)
     ]
 
 
 def _illegal(
-    html: str, url: str, tree: LexborHTMLParser, site_hosts: frozenset[str], whole: str | None
+    html: str,
+    url: str,
+    tree: LexborHTMLParser,
+    site_hosts: frozenset[str],
+    look: FirstLooks,
+    inventory: list[LexborNode] | None,
+    page_url: str | None,
 ) -> list[IntegrityHit]:
-    return [illegal_hit(f) for f in page_illegal(html, url, tree=tree, site_hosts=site_hosts, whole_text=whole)]
+    return [
+        illegal_hit(f)
+        for f in page_illegal(
+            html, url, tree=tree, site_hosts=site_hosts, spam_first_look=look.spam,
+            link_parts=look.link_parts, inventory=inventory, page_url=page_url,
+        )
+    ]
 
 
-def _privacy(
-    html: str, url: str, tree: LexborHTMLParser, as_of: date | None, whole: str | None
-) -> list[IntegrityHit]:
-    return [privacy_hit(h) for h in page_privacy(html, url, tree=tree, as_of=as_of, whole_text=whole)]
+def _privacy(html: str, url: str, tree: LexborHTMLParser, as_of: date | None, look: FirstLooks) -> list[IntegrityHit]:
+    return [privacy_hit(h) for h in page_privacy(html, url, tree=tree, as_of=as_of, first_look=look.privacy)]
 
 
-def _secrets(html: str, url: str, tree: LexborHTMLParser, whole: str | None) -> list[IntegrityHit]:
-    return [secret_hit(m) for m in page_secret_marks(html, url, tree=tree, whole_text=whole)]
+def _secrets(html: str, url: str, tree: LexborHTMLParser, look: FirstLooks) -> list[IntegrityHit]:
+    return [secret_hit(m) for m in page_secret_marks(html, url, tree=tree, first_look=look.secrets)]
 
 
 def page_integrity(
@@ -109,13 +127,26 @@ def page_integrity(
         tree = LexborHTMLParser(html)
     hits: list[IntegrityHit] = []
     errors: list[str] = []
-    # One extraction of the body's text, shared by the four analysers' quick tests.
-    whole = body_text(tree)
+    # The elements illegal content reads, in one walk of the tree; their script, style and
+    # template elements are cut out of the text the analysers' first looks read.
+    # The first looks, reading only what is new on a page of a site seen before
+    # (analyze/repeated.py); an analyser left without one (None) looks for itself.
+    inventory: list[LexborNode] | None = None
+    page_url: str | None = None
+    try:
+        inventory = tree.css(INVENTORY)
+        page_url = normalize_url(url) or url
+        look = first_looks(
+            page_url, html_without_code(html, inventory), code_free_text(tree, inventory), site_hosts, as_of
+        )
+    except Exception as exc:
+        errors.append(f"first looks: {type(exc).__name__}: {exc}"[:200])
+        look = NO_LOOKS
     runs: list[tuple[str, Any]] = [
-        ("misstatements", lambda: _misstatements(html, url, tree, whole)),
-        ("illegal", lambda: _illegal(html, url, tree, site_hosts, whole)),
-        ("privacy", lambda: _privacy(html, url, tree, as_of, whole)),
-        ("secrets", lambda: _secrets(html, url, tree, whole)),
+        ("misstatements", lambda: _misstatements(html, url, tree, look)),
+        ("illegal", lambda: _illegal(html, url, tree, site_hosts, look, inventory, page_url)),
+        ("privacy", lambda: _privacy(html, url, tree, as_of, look)),
+        ("secrets", lambda: _secrets(html, url, tree, look)),
     ]
     for name, run in runs:
         try:

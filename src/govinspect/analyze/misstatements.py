@@ -33,7 +33,7 @@ here); see bench/RESULTS-textcheck.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -181,6 +181,29 @@ def _variants(term: str, shapes: Mapping[str, str], is_name: bool) -> Iterable[t
             yield term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2
 
 
+def _spaces_before(text: str, p: int) -> int:
+    """Where the run of spaces ending at `p` starts (indentation makes long runs: C-level)."""
+    while p > 0:
+        seg = text[max(0, p - 256) : p]
+        kept = len(seg.rstrip(_SPACES))
+        p -= len(seg) - kept
+        if kept:
+            break
+    return p
+
+
+def _spaces_after(text: str, q: int) -> int:
+    """Where the run of spaces starting at `q` ends."""
+    n = len(text)
+    while q < n:
+        seg = text[q : q + 256]
+        kept = len(seg.lstrip(_SPACES))
+        q += len(seg) - kept
+        if kept:
+            break
+    return q
+
+
 @dataclass(frozen=True)
 class CriticalTerms:
     """The critical terms and their wrong forms, compiled into one automaton."""
@@ -190,6 +213,13 @@ class CriticalTerms:
     titles_checked: tuple[str, ...]  # longest first
     not_titles: tuple[str, ...]
     automaton: Any
+    # The spam lexicon's terms in every spelling a lower-cased text holds them by (matched by
+    # the same automaton, after `patterns`; empty when they cannot be, see `_spam_forms`).
+    spam_forms: tuple[str, ...] = ()
+    _reach: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_reach", self.reach)
 
     @property
     def variant_count(self) -> int:
@@ -203,13 +233,74 @@ class CriticalTerms:
         if not text:
             return False
         entries = self.entries
+        n = len(entries)
         for idx, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            if idx >= n:
+                continue
             entry = entries[idx]
             if entry.role == _CORRECT:
                 continue
             if entry.role != _NAME or self._title_error(text, start, end, entry) is not None:
                 return True
         return False
+
+    def look(self, text: str) -> tuple[bool, bool | None]:
+        """(`may_match(text)`, whether a spam term occurs in `text` lower-cased) in one pass;
+        the second is None when this automaton cannot tell (see `spam_forms`)."""
+        return self._look(text, 0, len(text))
+
+    def look_between(self, text: str, known: int, known_end: int) -> tuple[bool, bool | None]:
+        """`look` for a text whose first `known` and last `known_end` characters (together at
+        most its length) are a prefix and a suffix of a text on which it found nothing (a
+        site's repeated header and footer): only what is new, with a margin, is matched.
+
+        Exact: a wrong form or spam term wholly inside the known prefix would be one in that
+        other text; a leader's name there has the same title test unless the test reaches past
+        the prefix, and those names start in the margin (the longest title, the spaces before
+        it and the longest pattern). The same holds for the suffix, mirrored."""
+        n = len(text)
+        longest, titles = self._reach
+        p = _spaces_before(text, max(0, known - titles))
+        q = _spaces_after(text, min(n, n - known_end + titles))
+        return self._look(text, max(0, p - longest), min(n, q + longest))
+
+    def may_match_between(self, text: str, known: int, known_end: int) -> bool:
+        """`may_match` read as `look_between` reads (see there)."""
+        return self.look_between(text, known, known_end)[0]
+
+    def _look(self, text: str, lo: int, hi: int) -> tuple[bool, bool | None]:
+        piece = text if lo == 0 and hi == len(text) else text[lo:hi]
+        spam: bool | None = False if self.spam_forms and "\u0130" not in piece else None
+        mis = False
+        if not piece:
+            return mis, spam
+        entries = self.entries
+        n = len(entries)
+        for idx, start, end in self.automaton.find_matches_as_indexes(piece, overlapping=True):
+            if idx >= n:
+                if spam is False:
+                    spam = True
+                    if mis:
+                        break
+                continue
+            if mis:
+                continue
+            entry = entries[idx]
+            if entry.role == _CORRECT:
+                continue
+            if entry.role != _NAME or self._title_error(text, lo + start, lo + end, entry) is not None:
+                mis = True
+                if spam is not False:
+                    break
+        return mis, spam
+
+    @property
+    def reach(self) -> tuple[int, int]:
+        """(longest pattern, longest title or not-title): how far a match and the title test
+        next to a leader's name look (the spaces between a name and its title aside)."""
+        longest = max((len(p) for p in (*self.patterns, *self.spam_forms)), default=0)
+        titles = max((len(t) for t in (*self.titles_checked, *self.not_titles)), default=0)
+        return longest, titles
 
     def find(self, text: str) -> list[TextError]:
         """The misstatements in `text` (see `find_misstatements`)."""
@@ -219,9 +310,12 @@ class CriticalTerms:
         if not matches:
             return []
         entries = self.entries
+        n = len(entries)
         correct: list[tuple[int, int]] = []
         hits: list[tuple[int, int, _Entry]] = []
         for idx, start, end in matches:
+            if idx >= n:
+                continue  # a spam term (see `spam_forms`)
             entry = entries[idx]
             if entry.role == _CORRECT:
                 correct.append((start, end))
@@ -367,7 +461,38 @@ def _compile(data: Mapping[str, Any], confusion: Mapping[str, Any]) -> CriticalT
 
 def _with_automaton(tables: _Tables) -> CriticalTerms:
     patterns, entries, titles, not_titles = tables
-    return CriticalTerms(patterns, entries, titles, not_titles, ahocorasick_rs.AhoCorasick(patterns))
+    spam = _spam_forms(frozenset(patterns))
+    automaton = ahocorasick_rs.AhoCorasick(patterns + spam)
+    return CriticalTerms(patterns, entries, titles, not_titles, automaton, spam)
+
+
+def _spam_forms(taken: frozenset[str]) -> tuple[str, ...]:
+    """The spam lexicon's terms (`analyze.spamwords`, lower-cased) in every spelling whose
+    lower-case is the term: ASCII letters in either case (and the Kelvin sign, the one other
+    character that lower-cases to an ASCII letter); other characters as they are. Matched with
+    the critical terms, one pass over a page's text answers both first looks. Empty (the spam
+    look then reads the page itself) when a term has a cased letter outside ASCII, spells a
+    critical pattern, or has too many spellings. ("İ" lower-cases to two characters: a text
+    holding it is not answered for, see `CriticalTerms._look`.)"""
+    from govinspect.analyze.spamwords import load_spam_lexicon
+
+    out: list[str] = []
+    for term in load_spam_lexicon().term_list:
+        forms = [""]
+        for ch in term:
+            if ch.isascii():
+                alts = {ch, ch.upper()} | ({"\u212a"} if ch == "k" else set())
+            elif ch.upper() != ch or ch.lower() != ch:
+                return ()
+            else:
+                alts = {ch}
+            forms = [f + a for f in forms for a in sorted(alts)]
+            if len(forms) > 256:
+                return ()
+        out.extend(forms)
+    if not out or taken.intersection(out):
+        return ()
+    return tuple(dict.fromkeys(out))
 
 
 def _read_yaml(text: str) -> Any:
@@ -432,6 +557,7 @@ def page_misstatements(
     tree: LexborHTMLParser | None = None,
     terms: CriticalTerms | None = None,
     whole_text: str | None = None,
+    first_look: bool | None = None,
 ) -> list[TextError]:
     """`find_misstatements` over the visible text of the page's body (hidden text skipped).
 
@@ -443,10 +569,16 @@ def page_misstatements(
     by a hidden element (习近<span style="display:none">x</span>苹), which no visitor reads as
     one either. `whole_text` is the page's shared `illegal.body_text`
     (its line breaks dropped, words split across inline elements join as in a browser).
+    `first_look` is the first look's verdict when the caller already has it (the page's new
+    text matched with `CriticalTerms.may_match_between`, see `analyze.repeated`).
     """
     terms = terms or _default_terms()
+    if first_look is False:
+        return []
     if tree is None:
         tree = LexborHTMLParser(html)
+    if first_look:
+        return find_misstatements(visible_text(html, url, tree=tree), terms=terms)
     if whole_text is not None:
         whole = whole_text.replace("\n", "")
     else:

@@ -718,8 +718,12 @@ def page_units(tree: LexborHTMLParser) -> list[Unit]:
 
 
 
-def _candidates(text: str, as_of: date | None) -> bool:
-    """Whether `text` holds any number that could be a hit (cheap: most pages hold none)."""
+def _candidates(text: str, as_of: date | None, *, any_id15: bool = False) -> bool:
+    """Whether `text` holds any number that could be a hit (cheap: most pages hold none).
+
+    `any_id15` lets a valid 15-digit ID pass without an ID word anywhere in `text` (for a part
+    of a page, whose ID word may be elsewhere): the answer then depends only on each maximal
+    run of digits (with an X after it) and on runs of 6 fullwidth or grouped digits."""
     if _FW_RUN_RE.search(text):
         return True
     last_end = -1
@@ -741,11 +745,28 @@ def _candidates(text: str, as_of: date | None) -> bool:
                 return True
         elif n == 18 and is_valid_id_number(v, as_of=as_of):
             return True
-        elif n == 15 and _valid_id15(v, as_of) and ("身份" in text or "证件" in text):
+        elif n == 15 and _valid_id15(v, as_of) and (any_id15 or "身份" in text or "证件" in text):
             return True
         elif 16 <= n <= 19 and _card_shaped(v):
             return True
     return _GROUPED_RE.search(text) is not None  # 6222 0212 3456 7890 (rare: check the page)
+
+
+def candidates_between(text: str, known: int, known_end: int, as_of: date | None) -> bool:
+    """`_candidates(text.replace("\\n", " "), as_of, any_id15=True)` for a text whose first
+    `known` and last `known_end` characters are a prefix and a suffix of a text where that is
+    False (a site's repeated header and footer): only the new part is read, widened to whole
+    runs of digits and to the 19 characters a grouped card number spans. An upper bound of
+    `_candidates` (the text is `illegal.body_text`, line breaks read as spaces)."""
+    n = len(text)
+    lo = max(0, known - 20)
+    while lo > 0 and text[lo - 1].isdigit():
+        lo -= 1
+    hi = min(n, n - known_end + 20)
+    while hi < n and text[hi].isdigit():
+        hi += 1
+    # One more character: the X of an ID number ending the run.
+    return _candidates(text[lo : min(n, hi + 1)].replace("\n", " "), as_of, any_id15=True)
 
 
 def _page_text(tree: LexborHTMLParser) -> str:
@@ -760,14 +781,18 @@ def page_privacy(
     tree: LexborHTMLParser | None = None,
     as_of: date | None = None,
     whole_text: str | None = None,
+    first_look: bool | None = None,
 ) -> list[PrivacyHit]:
     """Unmasked personal numbers in a page's text (see the module docstring for the rules).
 
     `tree` is an already parsed `html` to share one parse per page (read only), `whole_text`
     its shared `illegal.body_text`. `url` names the page; hits carry no URL, the caller
-    attaches it. `as_of` bounds birth dates (default today).
+    attaches it. `as_of` bounds birth dates (default today). `first_look=False` says the
+    caller knows the page's text holds no candidate number (`candidates_between`).
     """
     del url  # the rules do not depend on where the page is; kept for the analyser signature
+    if first_look is False:
+        return []
     if tree is None:
         tree = LexborHTMLParser(html)
     # The page's text (lexbor, in C) is a fraction of its HTML and free of URLs and attributes.

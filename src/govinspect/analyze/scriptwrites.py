@@ -40,14 +40,21 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
+# A run of \uHHHH escapes (JSON-encoded text) decoded by one call; any other escape alone.
+_ESC_RUN_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\}|.)", re.S)
+
+
 def _js_unescape_literal(body: str) -> str:
     """The value of a JS string literal's body (\\xHH, \\uHHHH, \\u{…}, \\n …)."""
 
     def repl(m: re.Match[str]) -> str:
         esc = m.group(1)
-        if esc[0] == "x":
+        if esc is None:  # a run of \uHHHH: each one character, as below (no pairing)
+            run = m.group()
+            return "".join([chr(int(run[k + 2 : k + 6], 16)) for k in range(0, len(run), 6)])
+        if esc[0] == "x" and len(esc) > 1:  # (a bare \x, like a bare \u, is read as the letter)
             return chr(int(esc[1:], 16))
-        if esc[0] == "u":
+        if esc[0] == "u" and len(esc) > 1:
             digits = esc[2:-1] if esc[1] == "{" else esc[1:]
             try:
                 return chr(int(digits, 16))
@@ -55,7 +62,7 @@ def _js_unescape_literal(body: str) -> str:
                 return ""
         return _SIMPLE_ESCAPES.get(esc, esc)
 
-    return _ESC_RE.sub(repl, body) if "\\" in body else body
+    return _ESC_RUN_RE.sub(repl, body) if "\\" in body else body
 
 
 def _percent_decode(text: str) -> str:
@@ -74,6 +81,25 @@ _PIECE_RE = re.compile(
     r"""|atob\s*\(\s*['"](?P<b64>[A-Za-z0-9+/=\s]{8,40000})['"]\s*\)"""
     r"""|'(?P<sq>(?:[^'\\\n]|\\.){0,20000})'|"(?P<dq>(?:[^"\\\n]|\\.){0,20000})"|`(?P<bq>(?:[^`\\]|\\.){0,20000})`"""
 )
+
+
+# The same pieces with the string literals written as unrolled loops, which CPython's regular
+# expressions run about five times as fast over long scripts. The two differ only on a literal
+# of more than 20,000 characters (the bound of the original), when the original is used.
+_PIECE_FAST_RE = re.compile(
+    r"""fromCharCode\s*\(\s*(?P<codes>[\d\s,xXa-fA-F]{1,60000})\)"""
+    r"""|atob\s*\(\s*['"](?P<b64>[A-Za-z0-9+/=\s]{8,40000})['"]\s*\)"""
+    r"""|'(?P<sq>[^'\\\n]*(?:\\.[^'\\\n]*)*)'|"(?P<dq>[^"\\\n]*(?:\\.[^"\\\n]*)*)"|`(?P<bq>[^`\\]*(?:\\.[^`\\]*)*)`"""
+)
+_LITERAL_BOUND = 20000
+
+
+def _pieces(joined: str) -> list[re.Match[str]]:
+    """`_PIECE_RE.finditer(joined)`, by the fast expression when no piece is that long."""
+    found = list(_PIECE_FAST_RE.finditer(joined))
+    if any(m.end() - m.start() > _LITERAL_BOUND for m in found):
+        return list(_PIECE_RE.finditer(joined))
+    return found
 
 
 _SELECTOR_ARG_RE = re.compile(
@@ -101,7 +127,7 @@ def _written_html(script: str, budget: int) -> str:
     """
     pieces: list[str] = []
     joined = _JOIN_RE.sub("", script[:budget])
-    for m in _PIECE_RE.finditer(joined):
+    for m in _pieces(joined):
         start = m.start()
         # getElementById('box') names the target element, it is not written (the regular
         # expression only where an opening parenthesis comes just before: most literals don't).

@@ -139,21 +139,26 @@ def page_secret_marks(
     tree: LexborHTMLParser | None = None,
     include_internal: bool = False,
     whole_text: str | None = None,
+    first_look: bool | None = None,
 ) -> list[SecretMark]:
     """Classification marks in a page's text (each block line and table cell a line).
 
     `tree` is an already parsed `html` (read only), `whole_text` its shared `illegal.body_text`. A page whose text has no ★ and no 密级 —
-    nearly every page — costs one text extraction and a few substring tests.
+    nearly every page — costs one text extraction and a few substring tests. `first_look` is
+    that test's answer when the caller already has it (`analyze.repeated`).
     """
     del url  # the rule does not depend on the page's address
+    if first_look is False and not include_internal:
+        return []
     if tree is None:
         tree = LexborHTMLParser(html)
-    if whole_text is not None:
-        text = whole_text.replace("\n", "")
-    else:
-        root = tree.body or tree.root
-        text = root.text(deep=True) if root is not None else ""
-    if not include_internal and not any(s in text for s in _MARK_HINTS):
-        return []
+    if not include_internal and first_look is None:
+        if whole_text is not None:
+            text = whole_text.replace("\n", "")
+        else:
+            root = tree.body or tree.root
+            text = root.text(deep=True) if root is not None else ""
+        if not any(s in text for s in _MARK_HINTS):
+            return []
     lines = "\n".join(u.text for u in page_units(tree))
     return find_secret_marks(lines, include_internal=include_internal)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,15 @@ class SpamLexicon:
             known = self._hits(text)
             _remember(self.memo, key, known)
         return list(known)
+
+    @cached_property
+    def longest_term(self) -> int:
+        """The length of the longest literal term (the reach of `any_term`)."""
+        return max((len(t) for t in self.term_list), default=0)
+
+    def any_term(self, text: str) -> bool:
+        """Whether any literal term occurs in `text` (lower-cased): `hits` is empty when not."""
+        return bool(self.term_ac.find_matches_as_indexes(text))
 
     def _hits(self, text: str) -> list[SpamHit]:
         found: list[SpamHit] = []

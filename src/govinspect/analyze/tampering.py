@@ -133,17 +133,22 @@ def _simhash(text: str) -> int:
     if len(compact) < _SHINGLE:
         return 0
     shingles = {compact[i : i + _SHINGLE] for i in range(len(compact) - _SHINGLE + 1)}
-    rows = [
-        format(int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big"), "064b")
-        for s in shingles
-    ]
-    half = len(rows) / 2
+    blake = hashlib.blake2b
+    digests = b"".join([blake(s.encode("utf-8"), digest_size=8).digest() for s in shingles])
+    half = len(shingles) / 2
     value = 0
-    # Column counts via zip: one C-level pass per bit instead of a Python loop per shingle.
-    for bit, column in enumerate(zip(*rows)):
-        if column.count("1") > half:
-            value |= 1 << (63 - bit)
+    # Column counts in C: each byte column of the 8-byte digests (big-endian, so byte j holds
+    # bits 8j..8j+7 from the top), its bits picked out by a translation table and counted.
+    for j in range(8):
+        column = digests[j::8]
+        for k, table in enumerate(_BIT_TABLES):
+            if column.translate(table).count(1) > half:
+                value |= 1 << (63 - (8 * j + k))
     return value
+
+
+# _BIT_TABLES[k] maps a byte to 1 when its k-th bit from the top is set, else to 0.
+_BIT_TABLES = tuple(bytes((b >> (7 - k)) & 1 for b in range(256)) for k in range(8))
 
 
 def simhash_distance(previous: Mapping[str, Any], current: Mapping[str, Any]) -> int | None:
