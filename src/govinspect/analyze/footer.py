@@ -103,8 +103,14 @@ def _cluster_start(positions: list[int]) -> tuple[int, bool]:
     return start, False
 
 
-def _footer_region(page: str, lead: int) -> str | None:
-    """The HTML from a little before the last cluster of footer markers to the end."""
+def _footer_region(page: str, lead: int, positions: list[int] | None = None) -> str | None:
+    """The HTML from a little before the last cluster of footer markers to the end
+    (`positions`: every marker occurrence's start, ascending, when the caller has them)."""
+    if positions is not None:
+        if not positions:
+            return None
+        start, _ended = _cluster_start(positions)
+        return page[max(0, start - lead) :]
     conf = footer_rules()
     markers = conf["_markers"]
     tail = len(page) - TAIL_SCAN
@@ -188,11 +194,13 @@ def _code_near(html: str, i: int) -> str | None:
     return m.group(1) if m else None
 
 
-def page_footer(html: str) -> FooterFacts:
-    """The footer marks of a decoded page (see the module docstring)."""
+def page_footer(html: str, *, markers: list[int] | None = None) -> FooterFacts:
+    """The footer marks of a decoded page (see the module docstring); `markers`: the start of
+    every footer marker occurrence, ascending, when the caller found them already
+    (`pagescan.scan_page`)."""
     conf = footer_rules()
     conac, zhaocuo, zhaocuo_code = _badges(html, conf)
-    region = _footer_region(html, int(conf["lead_chars"]))
+    region = _footer_region(html, int(conf["lead_chars"]), markers)
     if region is None:
         return FooterFacts(None, None, None, conac, zhaocuo, zhaocuo_code, None, None, False, False)
     cache: dict[str, tuple[Any, ...]] = conf["_region_cache"]

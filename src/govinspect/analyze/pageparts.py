@@ -15,6 +15,7 @@ from govinspect.analyze.footer import FooterFacts, page_footer
 from govinspect.analyze.guides import Guide, guide_rules, looks_like_guide, page_guide
 from govinspect.analyze.letters import LettersPage, channel_links, looks_like_letters, page_letters
 from govinspect.analyze.pagemeta import page_meta
+from govinspect.analyze.pagescan import PageScan
 
 __all__ = ["PageParts", "page_parts", "service_links"]
 
@@ -67,15 +68,18 @@ def _remember(memo: dict[tuple[str, str], bool], key: tuple[str, str], value: bo
 
 def page_parts(
     html: str, url: str, *, tree: LexborHTMLParser, kind: str, as_of: date,
-    urls: list[str], texts: list[str], context: str = "",
+    urls: list[str], texts: list[str], context: str = "", scan: PageScan | None = None,
 ) -> PageParts:
     """The parts of a decoded, parsed page (`urls`/`texts`: its links as the crawler has them;
-    `context`: its breadcrumb and column name, which name a letters channel)."""
-    letters = page_letters(html, url, as_of=as_of, tree=tree, context=context) if looks_like_letters(html) else None
-    guide = page_guide(html, url, tree=tree) if looks_like_guide(html) else None
+    `context`: its breadcrumb and column name, which name a letters channel; `scan`: the
+    page's `pagescan.scan_page`, which answers the cheap word tests)."""
+    is_letters = scan.letters if scan is not None else looks_like_letters(html)
+    is_guide = scan.guide if scan is not None else looks_like_guide(html)
+    letters = page_letters(html, url, as_of=as_of, tree=tree, context=context) if is_letters else None
+    guide = page_guide(html, url, tree=tree) if is_guide else None
     return PageParts(
         kind=kind,
-        footer=page_footer(html),
+        footer=page_footer(html, markers=scan.footer_markers if scan is not None else None),
         meta=tuple(page_meta(tree).items()),
         letters=letters,
         guide=guide,
