@@ -468,9 +468,36 @@ def _within_ids(node: LexborNode, ids: set[int]) -> bool:
     return False
 
 
-def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], LexborNode | None]:
-    """The first menu-like element (nav tag or nav/menu class/id) with 3–30 first-level links."""
-    for node in root.css("nav, [class], [id]"):
+def _menu_nodes(root: LexborNode) -> tuple[list[LexborNode], list[tuple[LexborNode, int]]]:
+    """The elements `_main_nav` and `_sub_nav` look at, from one selector pass: each element
+    once for the main menu ("nav, [class], [id]"), and for the column menu each element with
+    the number of times "aside, [class], [id]" returns it (once per selector it matches)."""
+    groups: list[list[Any]] = []
+    last = -1
+    for node in root.css("nav, aside, [class], [id]"):
+        mem_id = node.mem_id
+        if mem_id == last:  # an element matched by k selectors of the list comes k times in a row
+            groups[-1][1] += 1
+            continue
+        last = mem_id
+        groups.append([node, 1])
+    main: list[LexborNode] = []
+    side: list[tuple[LexborNode, int]] = []
+    for node, count in groups:
+        tag = node.tag
+        if count - (tag == "aside") > 0:
+            main.append(node)
+        if count - (tag == "nav") > 0:
+            side.append((node, count - (tag == "nav")))
+    return main, side
+
+
+def _main_nav(
+    root: LexborNode, base: str, nodes: list[LexborNode] | None = None
+) -> tuple[list[tuple[str, str]], LexborNode | None]:
+    """The first menu-like element (nav tag or nav/menu class/id) with 3–30 first-level links
+    (`nodes`: the candidates of `_menu_nodes`; a repeated element would only be tried again)."""
+    for node in root.css("nav, [class], [id]") if nodes is None else nodes:
         nav, not_main, _sub = _name_kinds(_names(node))
         if node.tag != "nav" and not nav:
             continue
@@ -488,11 +515,16 @@ def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], Lexbo
     return [], None
 
 
-def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple[str, str]]:
-    """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu."""
+def _sub_nav(
+    root: LexborNode, base: str, main: LexborNode | None, nodes: list[tuple[LexborNode, int]] | None = None
+) -> list[tuple[str, str]]:
+    """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu
+    (`nodes`: the candidates of `_menu_nodes` with their repeat counts)."""
     skip = {main.mem_id} if main is not None else set()
     cells: dict[str, list[tuple[str, str]]] = {}  # class → entries of one-link cells
-    for node in root.css("aside, [class], [id]"):
+    if nodes is None:
+        nodes = [(node, 1) for node in root.css("aside, [class], [id]")]
+    for node, _k in ((n, k) for n, count in nodes for k in range(count)):
         if node.tag != "aside" and not _name_kinds(_names(node))[2]:
             continue
         if skip and _within_ids(node, skip):
@@ -543,6 +575,7 @@ def column_signals(html: str, page_url: str, *, tree: LexborHTMLParser | None = 
         if url is not None and name not in HOME_NAMES:
             signals.column_url_hint = url
             break
-    signals.nav, main = _main_nav(root, base)
-    signals.sub_nav = _sub_nav(root, base, main)
+    main_nodes, side_nodes = _menu_nodes(root)
+    signals.nav, main = _main_nav(root, base, main_nodes)
+    signals.sub_nav = _sub_nav(root, base, main, side_nodes)
     return signals
