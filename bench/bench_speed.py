@@ -217,8 +217,10 @@ def stages(args: argparse.Namespace) -> None:
     trees = [(u, t, LexborHTMLParser(t)) for u, t, _ in decoded]
     hosts = frozenset({f"{cb.SITE_IP}:{port}"})
     # The page parts stage needs each page's links and page kind, as analyse_text has them.
-    known = [(u, t, tr, analyse_text(t, e, u, as_of=as_of, is_home=u == home, site_hosts=hosts))
-             for (u, t, tr), (_, _, e) in zip(trees, decoded)]
+    known = []
+    for (u, t, tr), (_, _, e) in zip(trees, decoded):
+        a = analyse_text(t, e, u, as_of=as_of, is_home=u == home, site_hosts=hosts)
+        known.append((u, t, tr, a.facts.kind if a.facts else "other", a.urls, a.texts))
     try:  # the one-pass word scan (analyze/pagescan.py); absent in older checkouts
         from govinspect.analyze.pagescan import scan_page
     except ImportError:
@@ -239,8 +241,8 @@ def stages(args: argparse.Namespace) -> None:
         "links": timed(lambda: [extract_links(t, u, tree=tr) for u, t, tr in trees]),
         "page facts": timed(lambda: [page_facts(t, u, as_of=as_of, is_home=u == home, tree=tr) for u, t, tr in trees]),
         # Without a word scan: page_parts then makes its letters/guide/footer-marker tests itself.
-        "page parts": timed(lambda: [page_parts(t, u, tree=tr, kind=a.facts.kind if a.facts else "other", as_of=as_of,
-                                                urls=a.urls, texts=a.texts) for u, t, tr, a in known]),
+        "page parts": timed(lambda: [page_parts(t, u, tree=tr, kind=kind, as_of=as_of, urls=us, texts=ts)
+                                     for u, t, tr, kind, us, ts in known]),
         **({"word scan": timed(lambda: [scan_page(t) for _, t, _ in decoded])} if scan_page else {}),
         "integrity": timed(lambda: [page_integrity(t, u, tree=tr, as_of=as_of, is_home=u == home,
                                                    site_hosts=frozenset({f"{cb.SITE_IP}:{port}"}))
