@@ -62,6 +62,19 @@ def test_footer_region_cache_stays_bounded():
     assert 0 < len(footer_rules()["_region_cache"]) <= footer.REGION_CACHE_MAX
 
 
+def test_long_footer_regions_and_menus_are_read_but_not_kept():
+    _clear()
+    # Markers 4,000 characters apart over 24,000 characters: one long footer cluster.
+    big_region = _page("", ("<p>版权所有</p>" + "页脚文字" * 1000) * 6 + FOOTER_A)
+    assert len(footer._footer_region(big_region, 2500) or "") > footer.REGION_CACHE_MAX_CHARS
+    assert page_footer(big_region).site_code == "5107230001"
+    assert footer_rules()["_region_cache"] == {}
+    links = "".join(f"<li><a href='/c{k}/'>栏目{k}</a></li>" for k in range(3))
+    big_menu = f"<div class='menu'><ul>{links}</ul>{'<p>说明</p>' * 3000}</div>"
+    assert len(column_signals(_page(big_menu, ""), "http://www.a.gov.cn/").nav) == 3
+    assert columns._MENU_MEMO == {}
+
+
 def _region_by_whole_page_scan(page: str) -> str | None:
     """The footer region as the regex over the whole page finds it (the reference)."""
     conf = footer_rules()

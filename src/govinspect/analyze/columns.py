@@ -391,6 +391,7 @@ def _breadcrumb(root: LexborNode, base: str) -> list[tuple[str, str | None]]:
 # on every page of a site; only the resolution of its hrefs depends on the page.
 _MENU_MEMO: dict[str, tuple[tuple[str, str], ...]] = {}
 _MENU_MEMO_MAX = 1024
+_MENU_MEMO_MAX_CHARS = 20_000  # larger "menus" (page wrappers named *menu*) are read each time
 
 
 def _menu_entries(node: LexborNode, base: str) -> list[tuple[str, str]]:
@@ -399,12 +400,15 @@ def _menu_entries(node: LexborNode, base: str) -> list[tuple[str, str]]:
     Drop-down sub-menus (`li > ul`) are second-level and skipped.
     """
     key = node.html or ""
-    raw = _MENU_MEMO.get(key)
-    if raw is None:
+    if len(key) > _MENU_MEMO_MAX_CHARS:
         raw = _menu_candidates(node)
-        if len(_MENU_MEMO) >= _MENU_MEMO_MAX:
-            _MENU_MEMO.clear()
-        _MENU_MEMO[key] = raw
+    else:
+        raw = _MENU_MEMO.get(key)
+        if raw is None:
+            raw = _menu_candidates(node)
+            if len(_MENU_MEMO) >= _MENU_MEMO_MAX:
+                _MENU_MEMO.clear()
+            _MENU_MEMO[key] = raw
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for text, href in raw:

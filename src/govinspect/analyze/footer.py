@@ -30,6 +30,9 @@ TAIL_SCAN = 8000
 # Distinct footer regions whose text facts are kept: every page of a site repeats its footer
 # byte for byte, so its text is read once per site instead of once per page.
 REGION_CACHE_MAX = 512
+# … and only regions up to this long (a page whose markers sit high up has most of the page as
+# its "footer": such regions are read each time rather than kept).
+REGION_CACHE_MAX_CHARS = 20_000
 _TAG_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]+>", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
 _HREF_RE = re.compile(r"""<a\b[^>]*?href\s*=\s*["']?([^"'\s>]+)[^>]*>(.*?)</a\s*>""", re.S | re.I)
@@ -204,12 +207,15 @@ def page_footer(html: str, *, markers: list[int] | None = None) -> FooterFacts:
     if region is None:
         return FooterFacts(None, None, None, conac, zhaocuo, zhaocuo_code, None, None, False, False)
     cache: dict[str, tuple[Any, ...]] = conf["_region_cache"]
-    marks = cache.get(region)
-    if marks is None:
+    if len(region) > REGION_CACHE_MAX_CHARS:
         marks = _region_marks(region, conf)
-        if len(cache) >= REGION_CACHE_MAX:
-            cache.clear()  # a crawl moves on from site to site; the next pages refill it
-        cache[region] = marks
+    else:
+        marks = cache.get(region)
+        if marks is None:
+            marks = _region_marks(region, conf)
+            if len(cache) >= REGION_CACHE_MAX:
+                cache.clear()  # a crawl moves on from site to site; the next pages refill it
+            cache[region] = marks
     site_code, icp, psb, organiser, contact, sitemap = marks
     return FooterFacts(
         site_code=site_code,
