@@ -12,7 +12,8 @@ does, inside a thin wrapper that reports
 - wall time, pages and dead links against the export's truth.
 
 `--stages` instead times the worker's job offline, stage by stage, on the same pages read from
-disk (decode, parse + links, page facts, integrity), one core, best of `--rounds`.
+disk (decode, not-found text, parse, links, page facts, page parts, word scan, integrity, the whole
+analyse_page), one core, best of `--rounds`.
 
 Usage:
   python bench/bench_speed.py --pages 3000 --runs 3            # CPU per page per process
@@ -203,7 +204,8 @@ def stages(args: argparse.Namespace) -> None:
     from govinspect.analyze.integrity import page_integrity
     from govinspect.analyze.links import extract_links
     from govinspect.analyze.pagefacts import page_facts
-    from govinspect.crawl.pageanalysis import analyse_page, not_found_text
+    from govinspect.analyze.pageparts import page_parts
+    from govinspect.crawl.pageanalysis import analyse_page, analyse_text, not_found_text
     from govinspect.net.decoding import decode_body
 
     out, port, site = ensure_site(args.pages, args.seed)
@@ -213,6 +215,16 @@ def stages(args: argparse.Namespace) -> None:
     home = f"http://{cb.SITE_IP}:{port}/index.html"
     decoded = [(u, *decode_body(b, "text/html")) for u, b in pages]
     trees = [(u, t, LexborHTMLParser(t)) for u, t, _ in decoded]
+    hosts = frozenset({f"{cb.SITE_IP}:{port}"})
+    # The page parts stage needs each page's links and page kind, as analyse_text has them.
+    known = []
+    for (u, t, tr), (_, _, e) in zip(trees, decoded):
+        a = analyse_text(t, e, u, as_of=as_of, is_home=u == home, site_hosts=hosts)
+        known.append((u, t, tr, a.facts.kind if a.facts else "other", a.urls, a.texts))
+    try:  # the one-pass word scan (analyze/pagescan.py); absent in older checkouts
+        from govinspect.analyze.pagescan import scan_page
+    except ImportError:
+        scan_page = None
 
     def timed(fn) -> float:  # type: ignore[no-untyped-def]
         best = float("inf")
@@ -228,6 +240,10 @@ def stages(args: argparse.Namespace) -> None:
         "parse": timed(lambda: [LexborHTMLParser(t) for _, t, _ in decoded]),
         "links": timed(lambda: [extract_links(t, u, tree=tr) for u, t, tr in trees]),
         "page facts": timed(lambda: [page_facts(t, u, as_of=as_of, is_home=u == home, tree=tr) for u, t, tr in trees]),
+        # Without a word scan: page_parts then makes its letters/guide/footer-marker tests itself.
+        "page parts": timed(lambda: [page_parts(t, u, tree=tr, kind=kind, as_of=as_of, urls=us, texts=ts)
+                                     for u, t, tr, kind, us, ts in known]),
+        **({"word scan": timed(lambda: [scan_page(t) for _, t, _ in decoded])} if scan_page else {}),
         "integrity": timed(lambda: [page_integrity(t, u, tree=tr, as_of=as_of, is_home=u == home,
                                                    site_hosts=frozenset({f"{cb.SITE_IP}:{port}"}))
                                     for u, t, tr in trees]),

@@ -270,6 +270,26 @@ def _names(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
+_NAMES_MEMO: dict[str, tuple[bool, bool, bool]] = {}
+_NAMES_MEMO_MAX = 8192
+
+
+def _name_kinds(names: str) -> tuple[bool, bool, bool]:
+    """(menu-like, not a main menu, column-menu-like) for a class/id string; memoised: a site
+    repeats the same class names on every page, and the column-menu regex is long."""
+    known = _NAMES_MEMO.get(names)
+    if known is None:
+        known = (
+            _NAV_CLASS_RE.search(names) is not None,
+            _NOT_MAIN_RE.search(names) is not None,
+            _SUBNAV_CLASS_RE.search(names) is not None,
+        )
+        if len(_NAMES_MEMO) >= _NAMES_MEMO_MAX:
+            _NAMES_MEMO.clear()
+        _NAMES_MEMO[names] = known
+    return known
+
+
 def _anchor_text(a: LexborNode) -> str:
     text = _collapse(a.text(deep=True))
     if not text:
@@ -367,11 +387,42 @@ def _breadcrumb(root: LexborNode, base: str) -> list[tuple[str, str | None]]:
 # --- menus -----------------------------------------------------------------------------------
 
 
+# A menu's (text, href) candidates by the menu's serialised HTML: the same header menu comes
+# on every page of a site; only the resolution of its hrefs depends on the page.
+_MENU_MEMO: dict[str, tuple[tuple[str, str], ...]] = {}
+_MENU_MEMO_MAX = 1024
+_MENU_MEMO_MAX_CHARS = 20_000  # larger "menus" (page wrappers named *menu*) are read each time
+
+
 def _menu_entries(node: LexborNode, base: str) -> list[tuple[str, str]]:
     """First-level entries of a menu: the first link of each top-level <li>, else its links.
 
     Drop-down sub-menus (`li > ul`) are second-level and skipped.
     """
+    key = node.html or ""
+    if len(key) > _MENU_MEMO_MAX_CHARS:
+        raw = _menu_candidates(node)
+    else:
+        raw = _MENU_MEMO.get(key)
+        if raw is None:
+            raw = _menu_candidates(node)
+            if len(_MENU_MEMO) >= _MENU_MEMO_MAX:
+                _MENU_MEMO.clear()
+            _MENU_MEMO[key] = raw
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for text, href in raw:
+        url = join_url(base, href)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        out.append((text, url))
+    return out
+
+
+def _menu_candidates(node: LexborNode) -> tuple[tuple[str, str], ...]:
+    """(text, raw href) of a menu's first-level links with a usable text, in order: a pure
+    function of the menu's subtree."""
     links: list[LexborNode] = []
     top = None
     for ul in node.css("ul, ol"):
@@ -387,17 +438,12 @@ def _menu_entries(node: LexborNode, base: str) -> list[tuple[str, str]]:
     else:
         links = [a for a in node.css("a[href]") if not _inside_list(a, node)]
     out: list[tuple[str, str]] = []
-    seen: set[str] = set()
     for a in links:
         text = _anchor_text(a)
         if not text or len(text) > _NAV_TEXT_MAX:
             continue
-        url = join_url(base, a.attributes.get("href") or "")
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        out.append((text, url))
-    return out
+        out.append((text, a.attributes.get("href") or ""))
+    return tuple(out)
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -426,13 +472,40 @@ def _within_ids(node: LexborNode, ids: set[int]) -> bool:
     return False
 
 
-def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], LexborNode | None]:
-    """The first menu-like element (nav tag or nav/menu class/id) with 3–30 first-level links."""
-    for node in root.css("nav, [class], [id]"):
-        names = _names(node)
-        if node.tag != "nav" and not _NAV_CLASS_RE.search(names):
+def _menu_nodes(root: LexborNode) -> tuple[list[LexborNode], list[tuple[LexborNode, int]]]:
+    """The elements `_main_nav` and `_sub_nav` look at, from one selector pass: each element
+    once for the main menu ("nav, [class], [id]"), and for the column menu each element with
+    the number of times "aside, [class], [id]" returns it (once per selector it matches)."""
+    groups: list[list[Any]] = []
+    last = -1
+    for node in root.css("nav, aside, [class], [id]"):
+        mem_id = node.mem_id
+        if mem_id == last:  # an element matched by k selectors of the list comes k times in a row
+            groups[-1][1] += 1
             continue
-        if _NOT_MAIN_RE.search(names) or _inside(node, "footer") or is_hidden(node, _HIDE_DEPTH):
+        last = mem_id
+        groups.append([node, 1])
+    main: list[LexborNode] = []
+    side: list[tuple[LexborNode, int]] = []
+    for node, count in groups:
+        tag = node.tag
+        if count - (tag == "aside") > 0:
+            main.append(node)
+        if count - (tag == "nav") > 0:
+            side.append((node, count - (tag == "nav")))
+    return main, side
+
+
+def _main_nav(
+    root: LexborNode, base: str, nodes: list[LexborNode] | None = None
+) -> tuple[list[tuple[str, str]], LexborNode | None]:
+    """The first menu-like element (nav tag or nav/menu class/id) with 3–30 first-level links
+    (`nodes`: the candidates of `_menu_nodes`; a repeated element would only be tried again)."""
+    for node in root.css("nav, [class], [id]") if nodes is None else nodes:
+        nav, not_main, _sub = _name_kinds(_names(node))
+        if node.tag != "nav" and not nav:
+            continue
+        if not_main or _inside(node, "footer") or is_hidden(node, _HIDE_DEPTH):
             continue
         entries = _menu_entries(node, base)
         if _NAV_MIN <= len(entries) <= _NAV_MAX:
@@ -446,12 +519,17 @@ def _main_nav(root: LexborNode, base: str) -> tuple[list[tuple[str, str]], Lexbo
     return [], None
 
 
-def _sub_nav(root: LexborNode, base: str, main: LexborNode | None) -> list[tuple[str, str]]:
-    """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu."""
+def _sub_nav(
+    root: LexborNode, base: str, main: LexborNode | None, nodes: list[tuple[LexborNode, int]] | None = None
+) -> list[tuple[str, str]]:
+    """A left-side column menu: subnav/leftnav-like class or <aside>, outside the main menu
+    (`nodes`: the candidates of `_menu_nodes` with their repeat counts)."""
     skip = {main.mem_id} if main is not None else set()
     cells: dict[str, list[tuple[str, str]]] = {}  # class → entries of one-link cells
-    for node in root.css("aside, [class], [id]"):
-        if node.tag != "aside" and not _SUBNAV_CLASS_RE.search(_names(node)):
+    if nodes is None:
+        nodes = [(node, 1) for node in root.css("aside, [class], [id]")]
+    for node, _k in ((n, k) for n, count in nodes for k in range(count)):
+        if node.tag != "aside" and not _name_kinds(_names(node))[2]:
             continue
         if skip and _within_ids(node, skip):
             continue  # the drop-down of a main menu entry, not a column menu
@@ -501,6 +579,7 @@ def column_signals(html: str, page_url: str, *, tree: LexborHTMLParser | None = 
         if url is not None and name not in HOME_NAMES:
             signals.column_url_hint = url
             break
-    signals.nav, main = _main_nav(root, base)
-    signals.sub_nav = _sub_nav(root, base, main)
+    main_nodes, side_nodes = _menu_nodes(root)
+    signals.nav, main = _main_nav(root, base, main_nodes)
+    signals.sub_nav = _sub_nav(root, base, main, side_nodes)
     return signals

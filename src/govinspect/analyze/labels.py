@@ -33,6 +33,7 @@ _COLON = ("：", ":")
 _LABEL_LIKE = re.compile(r"^[\u4e00-\u9fff（）()、/]{2,12}[：:]")
 MAX_VALUE_CHARS = 800
 MAX_FOLLOWING = 12  # sibling elements read after a heading label
+_MEMO_MAX = 16_384  # texts whose reading a vocabulary remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,22 @@ class Vocabulary:
     labels: Mapping[str, str]
     stop: frozenset[str] = frozenset()
     ordered: tuple[str, ...] = ()
+    # `ordered` split by first character (same order within each): `inline` runs on every
+    # short text of a page and only needs the labels the text can start with.
+    by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # read_fields' reading of a short text (exact label, else inline label and rest): a pure
+    # function of the text, memoised because a site's menus and footer repeat on every page.
+    memo: dict[str, tuple[str | None, tuple[str, str] | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[str]] = {}
+        for label in self.ordered:
+            groups.setdefault(label[:1], []).append(label)
+        if "" in groups:  # an empty label starts every text: keep the plain order
+            groups = {}
+        object.__setattr__(self, "by_first", {k: tuple(v) for k, v in groups.items()})
 
     @classmethod
     def build(cls, fields: Mapping[str, Iterable[str]], stop: Iterable[str] = ()) -> Vocabulary:
@@ -60,12 +77,25 @@ class Vocabulary:
     def inline(self, text: str) -> tuple[str, str] | None:
         """(field, rest) when the text starts "label：", else None."""
         t = _NUMBERING.sub("", text.lstrip(_STRIP))
-        for label in self.ordered:
+        by_first = self.by_first
+        for label in by_first.get(t[:1], ()) if by_first else self.ordered:
             if t.startswith(label):
                 rest = t[len(label):].lstrip(" \u3000\xa0")
                 if rest[:1] in _COLON:
                     return self.labels[label], rest[1:].strip()
         return None
+
+    def read(self, text: str) -> tuple[str | None, tuple[str, str] | None]:
+        """(`exact(text)` for texts of at most 30 characters, else None; `inline(text)` when
+        that is None, else None), memoised."""
+        known = self.memo.get(text)
+        if known is None:
+            name = self.exact(text) if len(text) <= 30 else None
+            known = (name, self.inline(text) if name is None else None)
+            if len(self.memo) >= _MEMO_MAX:
+                self.memo.clear()
+            self.memo[text] = known
+        return known
 
     def is_boundary(self, text: str) -> bool:
         """Whether a text starts another field (known, a stop label, or label-shaped)."""
@@ -216,7 +246,7 @@ def read_fields(
             continue
         if out and markers and any(m in raw for m in markers):
             break
-        name = vocab.exact(raw) if len(raw) <= 30 else None
+        name, found = vocab.read(raw)
         value = ""
         layout = ""
         if name is not None:
@@ -232,7 +262,6 @@ def read_fields(
                     continue
                 value, layout = _following_value(el, vocab), "heading"
         else:
-            found = vocab.inline(raw)
             if found is None:
                 continue
             name, rest = found

@@ -133,8 +133,12 @@ def _is_channel_text(text: str) -> tuple[bool, bool]:
 def channel_links(urls: list[str], texts: list[str], *, limit: int = 10) -> tuple[tuple[str, str], ...]:
     """Links whose text names a consultation channel (领导信箱, 我要留言 …), not 信访/举报 ones."""
     out: list[tuple[str, str]] = []
+    memo = letter_rules()["_channel_memo"]
     for url, text in zip(urls, texts, strict=False):
-        if text and len(text) <= 20 and _is_channel_text(text)[0]:
+        if not text or len(text) > 20:
+            continue
+        known = memo.get(text)
+        if (known if known is not None else _is_channel_text(text))[0]:
             out.append((text, url))
             if len(out) >= limit:
                 break
@@ -331,12 +335,14 @@ def _is_form(tree: LexborHTMLParser, heading_text: str) -> bool:
 
 
 def page_letters(
-    html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None, context: str = ""
+    html: str, url: str, *, as_of: date, tree: LexborHTMLParser | None = None, context: str = "",
+    looked: bool = False,
 ) -> LettersPage | None:
     """Letters, form and channel signals of a page (None when it has none of them).
 
-    `context` is what else names the page (its breadcrumb, its column name)."""
-    if not looks_like_letters(html):
+    `context` is what else names the page (its breadcrumb, its column name); `looked`: the
+    caller found `looks_like_letters(html)` true already."""
+    if not looked and not looks_like_letters(html):
         return None
     conf = letter_rules()
     if tree is None:

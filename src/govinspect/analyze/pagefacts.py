@@ -28,6 +28,7 @@ from govinspect.analyze.columns import column_key, column_signals
 from govinspect.analyze.dates import date_from_url, published_date
 from govinspect.analyze.listitems import ListBlock, ListItem, extract_list_blocks, is_pager_title
 from govinspect.analyze.nodes import is_hidden
+from govinspect.analyze.pagescan import PAGER_HINTS, PageScan
 from govinspect.analyze.pagetype import classify_page, is_article_url, page_features
 from govinspect.crawl.urls import host_of, join_url
 
@@ -197,7 +198,7 @@ def _fact_blocks(blocks: list[ListBlock], menu_urls: set[str], page_url: str) ->
 
 
 _FULL_DATE_RE = re.compile(r"20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
-_PAGER_HINTS = ("下一页", "createPageHTML", "<datastore", "尾页", "共\u3000")
+_PAGER_HINTS = PAGER_HINTS
 
 
 def _title(tree: LexborHTMLParser) -> str:
@@ -205,10 +206,13 @@ def _title(tree: LexborHTMLParser) -> str:
     return " ".join((node.text() if node is not None else "").split())
 
 
-def _plainly_article(html: str, url: str) -> bool:
+def _plainly_article(html: str, url: str, pager_hint: bool | None = None) -> bool:
     """An article by its URL, with no pager and few dates: most pages of a site. Their lists
-    (related articles) say nothing about any column, so the costly list reading is skipped."""
-    if not is_article_url(url) or any(h in html for h in _PAGER_HINTS):
+    (related articles) say nothing about any column, so the costly list reading is skipped.
+    `pager_hint`: whether the page holds a pager hint, when the caller knows."""
+    if not is_article_url(url):
+        return False
+    if pager_hint if pager_hint is not None else any(h in html for h in _PAGER_HINTS):
         return False
     return len(_FULL_DATE_RE.findall(html, 0, 200_000)) < ARTICLE_MAX_DATES
 
@@ -225,13 +229,13 @@ def _article_facts(html: str, url: str, *, as_of: date, tree: LexborHTMLParser) 
 
 def page_facts(
     html: str, url: str, *, as_of: date, is_home: bool = False, tree: LexborHTMLParser | None = None,
-    blocks: list[ListBlock] | None = None,
+    blocks: list[ListBlock] | None = None, scan: PageScan | None = None,
 ) -> PageFacts:
-    """The freshness facts of a decoded page (parsed once; `tree` shares a caller's parse and
-    `blocks` the caller's `page_list_blocks`)."""
+    """The freshness facts of a decoded page (parsed once; `tree` shares a caller's parse,
+    `blocks` the caller's `page_list_blocks` and `scan` its `pagescan.scan_page`)."""
     if tree is None:
         tree = LexborHTMLParser(html)
-    if blocks is None and not is_home and _plainly_article(html, url):
+    if blocks is None and not is_home and _plainly_article(html, url, scan.pager_hint if scan is not None else None):
         return _article_facts(html, url, as_of=as_of, tree=tree)
     records = script_records_html(html)
     if blocks is None:

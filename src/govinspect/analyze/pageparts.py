@@ -15,6 +15,7 @@ from govinspect.analyze.footer import FooterFacts, page_footer
 from govinspect.analyze.guides import Guide, guide_rules, looks_like_guide, page_guide
 from govinspect.analyze.letters import LettersPage, channel_links, looks_like_letters, page_letters
 from govinspect.analyze.pagemeta import page_meta
+from govinspect.analyze.pagescan import PageScan
 
 __all__ = ["PageParts", "page_parts", "service_links"]
 
@@ -36,22 +37,23 @@ class PageParts(NamedTuple):
 def service_links(urls: list[str], texts: list[str], *, limit: int = MAX_ENTRIES) -> tuple[tuple[str, str], ...]:
     """Links into 办事服务: by their text (政务服务, 办事指南 …) or a service platform's host."""
     conf = guide_rules()
-    # Memoised per text and per host: a site's menus repeat them on every page.
-    memo: dict[tuple[str, str], bool] = conf.setdefault("_service_memo", {})
+    # Memoised per text and per URL: a site's menus repeat them on every page.
+    by_text: dict[str, bool] = conf.setdefault("_service_text_memo", {})
+    by_url: dict[str, bool] = conf.setdefault("_service_url_memo", {})
     out: list[tuple[str, str]] = []
     for url, text in zip(urls, texts, strict=False):
-        host = url.split("://", 1)[-1].split("/", 1)[0].lower()
         named = False
         if text and len(text) <= 20:
-            named = memo.get(("t", text))  # type: ignore[assignment]
+            named = by_text.get(text)  # type: ignore[assignment]
             if named is None:
                 named = any(w in text for w in conf["service_words"])
-                _remember(memo, ("t", text), named)
+                _remember(by_text, text, named)
         if not named:
-            named = memo.get(("h", host))  # type: ignore[assignment]
+            named = by_url.get(url)  # type: ignore[assignment]
             if named is None:
+                host = url.split("://", 1)[-1].split("/", 1)[0].lower()
                 named = any(h in host for h in conf["service_hosts"])
-                _remember(memo, ("h", host), named)
+                _remember(by_url, url, named)
         if named:
             out.append((text, url))
             if len(out) >= limit:
@@ -59,7 +61,7 @@ def service_links(urls: list[str], texts: list[str], *, limit: int = MAX_ENTRIES
     return tuple(out)
 
 
-def _remember(memo: dict[tuple[str, str], bool], key: tuple[str, str], value: bool) -> None:
+def _remember(memo: dict[str, bool], key: str, value: bool) -> None:
     if len(memo) >= 8192:
         memo.clear()
     memo[key] = value
@@ -67,15 +69,18 @@ def _remember(memo: dict[tuple[str, str], bool], key: tuple[str, str], value: bo
 
 def page_parts(
     html: str, url: str, *, tree: LexborHTMLParser, kind: str, as_of: date,
-    urls: list[str], texts: list[str], context: str = "",
+    urls: list[str], texts: list[str], context: str = "", scan: PageScan | None = None,
 ) -> PageParts:
     """The parts of a decoded, parsed page (`urls`/`texts`: its links as the crawler has them;
-    `context`: its breadcrumb and column name, which name a letters channel)."""
-    letters = page_letters(html, url, as_of=as_of, tree=tree, context=context) if looks_like_letters(html) else None
-    guide = page_guide(html, url, tree=tree) if looks_like_guide(html) else None
+    `context`: its breadcrumb and column name, which name a letters channel; `scan`: the
+    page's `pagescan.scan_page`, which answers the cheap word tests)."""
+    is_letters = scan.letters if scan is not None else looks_like_letters(html)
+    is_guide = scan.guide if scan is not None else looks_like_guide(html)
+    letters = page_letters(html, url, as_of=as_of, tree=tree, context=context, looked=True) if is_letters else None
+    guide = page_guide(html, url, tree=tree) if is_guide else None
     return PageParts(
         kind=kind,
-        footer=page_footer(html),
+        footer=page_footer(html, markers=scan.footer_markers if scan is not None else None),
         meta=tuple(page_meta(tree).items()),
         letters=letters,
         guide=guide,

@@ -18,13 +18,13 @@ from govinspect.analyze.integrity import PageIntegrity, page_integrity
 from govinspect.analyze.links import extract_links
 from govinspect.analyze.pagefacts import PageFacts, page_facts, script_pages
 from govinspect.analyze.pageparts import PageParts, page_parts
+from govinspect.analyze.pagescan import NOT_FOUND_SCAN, PageScan, scan_page
 from govinspect.crawl.urls import join_url
 from govinspect.crawl.verdicts import looks_like_not_found
 from govinspect.net.decoding import decode_body
 
 _TAG_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
-NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
 SCRIPT_PAGER_TAG = "script-pager"  # links named by a createPageHTML() pager script
 
 
@@ -60,11 +60,15 @@ def visible_text(html: str) -> str:
     return _WS_RE.sub(" ", _TAG_RE.sub(" ", html[:200_000])).strip()
 
 
-def not_found_text(text: str) -> str | None:
-    """The visible text of a page that reads like "page not found", else None."""
+def not_found_text(text: str, scan: PageScan | None = None) -> str | None:
+    """The visible text of a page that reads like "page not found", else None (`scan`: the
+    page's `pagescan.scan_page`, which holds the cheap phrase test)."""
     # Cheap substring test first: stripping tags costs more than the rest of the page's
     # handling, and almost no page contains any not-found phrase at all.
-    if not looks_like_not_found(text[:NOT_FOUND_SCAN], limit=NOT_FOUND_SCAN):
+    if scan is not None:
+        if not scan.not_found:
+            return None
+    elif not looks_like_not_found(text[:NOT_FOUND_SCAN], limit=NOT_FOUND_SCAN):
         return None
     stripped = visible_text(text)
     return stripped if looks_like_not_found(stripped) else None
@@ -77,7 +81,14 @@ def analyse_text(
     """Links, title and the not-found signal of already decoded HTML; with `as_of` (T) also
     the page's freshness and integrity facts (`site_hosts`: the inspected site's hosts). The
     page is parsed once for all of it."""
-    not_found = not_found_text(text)
+    # With `as_of` every word test of the analysers comes from one pass over the page.
+    scan = None
+    if as_of is not None:
+        try:
+            scan = scan_page(text)
+        except Exception:  # e.g. a lone surrogate the automaton cannot take: test one by one
+            scan = None
+    not_found = not_found_text(text, scan)
     try:
         tree = LexborHTMLParser(text)
         page = extract_links(text, page_url, tree=tree)
@@ -110,7 +121,7 @@ def analyse_text(
     error = None
     if as_of is not None and not_found is None:
         try:
-            facts = page_facts(text, page_url, as_of=as_of, is_home=is_home, tree=tree)
+            facts = page_facts(text, page_url, as_of=as_of, is_home=is_home, tree=tree, scan=scan)
         except Exception as exc:  # the links are still good; the freshness facts are lost
             error = f"facts: {type(exc).__name__}: {exc}"[:200]
         integrity = page_integrity(text, page_url, tree=tree, as_of=as_of, is_home=is_home, site_hosts=site_hosts)
@@ -120,7 +131,7 @@ def analyse_text(
             context = " ".join([*(n for n, _ in facts.breadcrumb[1:]), facts.column_name or ""]) if facts else ""
             parts = page_parts(
                 text, page_url, tree=tree, kind=facts.kind if facts else "other", as_of=as_of,
-                urls=urls, texts=texts, context=context,
+                urls=urls, texts=texts, context=context, scan=scan,
             )
         except Exception as exc:  # the links and freshness facts stand without the parts
             error = error or f"parts: {type(exc).__name__}: {exc}"[:200]
