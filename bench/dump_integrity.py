@@ -47,6 +47,9 @@ def main() -> None:
     ap.add_argument("--order", choices=("given", "shuffled", "reversed"), default="given")
     ap.add_argument("--inflated", action="store_true", help="use the +1,500 made-up terms dictionary")
     args = ap.parse_args()
+    # The pages as bench_integrity.py lists them, written out here rather than imported: this
+    # script must also run on the code from before a change (for the before/after comparison), and
+    # bench_integrity imports modules that older code does not have.
     province = build_province(1, 12)
     pages = []
     for site in province.sites:
