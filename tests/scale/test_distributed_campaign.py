@@ -35,6 +35,13 @@ pytestmark = pytest.mark.slow
 AS_OF = "2024-06-15T00:00:00+08:00"
 
 
+@pytest.fixture
+def scale_env(scale_env):
+    # The limiter's default start margin (60 ms, for 16 busy workers) would serialise the six
+    # sites on 127.0.0.1 behind the per-IP spacing; two workers on loopback need only a little.
+    return {**scale_env, "GOVINSPECT_START_MARGIN_SECONDS": "0.005"}
+
+
 @pytest.fixture(scope="module")
 def province():
     return build_province(seed=2, n_sites=6, pages_per_site=12, slow_timeout_seconds=0.2)

@@ -34,6 +34,10 @@ def test_concurrency_spacing_and_pause_hold_across_limiter_instances(scale_env):
         # Spacing: starts of one host at least 0.2 s apart whoever asks, plus the margin that
         # keeps them 0.2 s apart at the server despite the client's jitter.
         assert a._spacing_ms(0.2) >= 250 and a._spacing_ms(0.0) == 0
+        # An operator's own margin replaces the configured one (GOVINSPECT_START_MARGIN_SECONDS).
+        quiet = _limiter(scale_env, start_margin_seconds=0.005)
+        assert quiet._spacing_ms(0.2) == 205 and quiet._spacing_ms(0.0) == 0
+        await quiet.aclose()
         times = []
         for lim in (a, b, a, b):
             token = await lim.acquire("s.gov.cn", None, host_limit=(4, 0.2), ip_limit=None)

@@ -86,7 +86,10 @@ def queue_size(app: Any, queue: str) -> int | None:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=5)
-            return int(conn.default_channel.queue_declare(queue=queue, passive=True).message_count)
+            # Not a passive declare: kombu's Redis transport answers "no queue" for an empty
+            # list and, with a key prefix, even for a full one (its EXISTS is not prefixed), so
+            # the sweep never saw an idle queue. Declaring is harmless and counts the list.
+            return int(conn.default_channel.queue_declare(queue=queue).message_count)
     except Exception:  # noqa: BLE001 - unknown is an answer: no recovery on a guess
         return None
 

@@ -89,7 +89,7 @@ class RedisLimiter:
     """
 
     def __init__(self, url: str, prefix: str = "govinspect", *, slot_lease_seconds: float | None = None,
-                 outage_wait_seconds: float | None = None) -> None:
+                 outage_wait_seconds: float | None = None, start_margin_seconds: float | None = None) -> None:
         try:
             import redis.asyncio as aioredis
         except ImportError:
@@ -100,7 +100,10 @@ class RedisLimiter:
         self.outage_wait = float(outage_wait_seconds if outage_wait_seconds is not None else conf["outage_wait_seconds"])
         self.poll = (float(conf["poll_min_seconds"]), float(conf["poll_max_seconds"]))
         self.trip_hold_ms = int(1000 * float(conf["trip_hold_seconds"]))
-        self.margin = (float(conf["start_margin_seconds"]), float(conf["start_margin_share"]))
+        margin = conf["start_margin_seconds"] if start_margin_seconds is None else start_margin_seconds
+        # A margin given in seconds replaces the configured share too: 0 means none at all.
+        share = conf["start_margin_share"] if start_margin_seconds is None else 0.0
+        self.margin = (float(margin), float(share))
         self._redis = aioredis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
         self._errors = (aioredis.ConnectionError, aioredis.TimeoutError, OSError)
         self._acquire = self._redis.register_script(_ACQUIRE)

@@ -65,6 +65,9 @@ class ScaleSettings:
     requeue_grace_seconds: float
     poll_seconds: float
     evidence_keep_days: float
+    # The limiter's start margin (data/scaleout.yaml limiter.start_margin_seconds): an operator
+    # whose workers sit next to a quiet network may lower it; the tests do, to run quickly.
+    start_margin_seconds: float | None = None
 
     def require_database(self) -> str:
         """The store's URL, or a clear error when it is not configured."""
@@ -127,4 +130,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> ScaleSettings:
         requeue_grace_seconds=_number(env, "GOVINSPECT_REQUEUE_GRACE_SECONDS", base["requeue_grace_seconds"], minimum=0),
         poll_seconds=_number(env, "GOVINSPECT_POLL_SECONDS", base["poll_seconds"], minimum=0.05),
         evidence_keep_days=_number(env, "GOVINSPECT_EVIDENCE_KEEP_DAYS", base["evidence_keep_days"], minimum=1),
+        start_margin_seconds=(_number(env, "GOVINSPECT_START_MARGIN_SECONDS", 0, minimum=0)
+                              if (env.get("GOVINSPECT_START_MARGIN_SECONDS") or "").strip() else None),
     )

@@ -90,7 +90,7 @@ async def _inspect(options_json: dict[str, Any], spec_json: dict[str, Any], key:
                    out_dir: Any, settings: ScaleSettings, beat: _Heartbeat) -> Any:
     from govinspect.scale.limiter import RedisLimiter
 
-    limiter = RedisLimiter(settings.limiter_url, settings.key_prefix)
+    limiter = RedisLimiter(settings.limiter_url, settings.key_prefix, start_margin_seconds=settings.start_margin_seconds)
     try:
         # Analysis in process: the worker's own pool is the parallelism (one site per process).
         options = options_from_json(options_json, out_dir=out_dir, limiter=limiter, analysis_worker=False)
