@@ -410,7 +410,7 @@ async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
         wanted = (os.cpu_count() or 1) >= 2
     if not wanted:
         return None
-    worker = AnalysisWorker()
+    worker = AnalysisWorker(full=options.checks == "all")
     try:
         await worker.start()
     except OSError:

@@ -74,3 +74,23 @@ async def test_a_message_larger_than_the_pipe_is_handed_over_in_pieces_in_order(
     assert answers[1].urls == ["http://www.qingshan.gov.cn/x.html"] and answers[1].error is None
     for i, answer in enumerate(answers[2:]):
         assert answer == analyse_page(body, "text/html", URL + f"{i}.html")
+
+
+async def test_the_worker_says_when_it_is_ready_and_a_links_only_worker_gives_the_same_links():
+    import asyncio
+
+    body = PAGE.read_bytes()
+    worker = AnalysisWorker(full=False)
+    await worker.start()
+    try:
+        assert not worker.ready  # still importing: the crawler analyses pages itself meanwhile
+        for _ in range(600):
+            worker.busy(0)  # reads what the worker sent
+            if worker.ready:
+                break
+            await asyncio.sleep(0.1)
+        assert worker.ready
+        remote = await worker.analyse(body, "text/html", URL)
+    finally:
+        await worker.stop()
+    assert remote == analyse_page(body, "text/html", URL)

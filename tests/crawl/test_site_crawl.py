@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -225,3 +227,34 @@ def test_script_redirects_are_found_only_in_scripts():
     html = """<script>if (isMobile) { location.replace('/m/index.html'); } else { self.location = "/pc/index.html"; }</script>
 <p>请访问 location.href="/not-a-script.html"</p><script>location.reload();</script>"""
     assert js_redirects(html) == ["/m/index.html", "/pc/index.html"]
+
+
+async def test_a_missing_page_is_confirmed_after_a_short_pause_and_a_busy_one_after_the_full_delay(aiohttp_server):
+    # A 404 is a definite answer: its confirming retry waits `retry_delay_client_error`, so the
+    # last dead links of a site do not hold the run idle. A 503 may pass: it waits `retry_delay`.
+    times: dict[str, list[float]] = {"/gone.html": [], "/busy.html": []}
+    loop = asyncio.get_running_loop()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path in times:
+            times[request.path].append(loop.time())
+            status = 404 if request.path == "/gone.html" else (503 if len(times[request.path]) == 1 else 200)
+            if status != 200:
+                return web.Response(status=status, text=str(status))
+        if request.path == "/":
+            links = '<a href="/gone.html">已删除的通知</a><a href="/busy.html">办事大厅</a>'
+            return web.Response(text=page("安平县人民政府", links), content_type="text/html")
+        return web.Response(text=page("办事大厅", ""), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    server = await aiohttp_server(app)
+    opts = dataclasses.replace(
+        options(server.port), crawl=CrawlConfig(retry_delay=1.5, retry_delay_client_error=0.05, confirm_delay=0.1)
+    )
+    run = await inspect_sites([SiteSpec(url=f"http://{A}/")], opts)
+    dead = {d.target.rsplit("/", 1)[1]: d.reason for d in run.sites[0].dead_links}
+    assert dead == {"gone.html": "http_404"}  # confirmed dead; the busy page came back
+    gone, busy = times["/gone.html"], times["/busy.html"]
+    assert len(gone) >= 2 and gone[-1] - gone[-2] < 1.0
+    assert len(busy) >= 2 and busy[1] - busy[0] >= 1.5

@@ -82,6 +82,10 @@ class CrawlConfig:
     site_time_limit: float = 4 * 3600.0
     respect_robots: bool = True
     retry_delay: float = 1.0
+    # A 4xx answer (a missing page) is a definite answer: the retry that confirms it gains
+    # nothing from a long wait, and the last dead links of a site would otherwise hold the
+    # whole run idle for `retry_delay`. 408 (a timeout) waits `retry_delay` like errors do.
+    retry_delay_client_error: float = 0.25
     confirm_delay: float = 5.0  # before the last try of a 5xx or timeout
     rate_limit_retries: int = 2
     max_rate_limit_wait: float = 60.0
@@ -315,7 +319,9 @@ class SiteCrawler:
             result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="retry")
         if result.status != 429 and should_retry(result):
             self._count(f"retry/reason/{result.outcome if not result.responded else result.status}")
-            await asyncio.sleep(self.config.retry_delay)
+            definite = result.responded and 400 <= (result.status or 0) < 500 and result.status != 408
+            await asyncio.sleep(min(self.config.retry_delay, self.config.retry_delay_client_error)
+                                if definite else self.config.retry_delay)
             result = await self._fetch(url, method=method, headers=headers, max_body=max_body, note="retry")
             if is_transient(result):
                 # A busy county server answers 503 or times out now and then: one more try,
@@ -381,7 +387,7 @@ class SiteCrawler:
         hosts = self.scope.hosts
         if (
             worker is not None and worker.alive and self.on_page is None
-            and (not worker.busy(BALANCE_BACKLOG) or len(result.body) > BALANCE_MAX_BODY)
+            and (len(result.body) > BALANCE_MAX_BODY or (worker.ready and not worker.busy(BALANCE_BACKLOG)))
         ):
             try:
                 analysis = await worker.analyse(
@@ -392,7 +398,7 @@ class SiteCrawler:
             except WorkerGone:
                 self._count("worker/gone")
         if worker is not None and worker.alive:
-            self._count("worker/balanced")
+            self._count("worker/balanced" if worker.ready else "worker/warming_up")
         try:
             text, encoding = decode_body(result.body, result.header("content-type"))
             analysis = analyse_text(text, encoding, page_url, as_of=as_of, is_home=is_home, site_hosts=hosts)

@@ -190,11 +190,12 @@ _WARM_UP_PAGE = (
 )
 
 
-def warm_up() -> None:
+def warm_up(*, full: bool = True) -> None:
     """Load and compile everything page analysis needs (word lists, automata, profiles) by
-    analysing a small page, so that the first real page does not wait for it."""
+    analysing a small page, so that the first real page does not wait for it. `full=False`:
+    only what links and the not-found signal need (a links-only sweep)."""
     analyse_page(_WARM_UP_PAGE.encode(), "text/html", "http://warm-up.invalid/tzgg/index.html",
-                 as_of=date(2024, 6, 1), is_home=True, site_hosts=frozenset({"warm-up.invalid"}))
+                 as_of=date(2024, 6, 1) if full else None, is_home=True, site_hosts=frozenset({"warm-up.invalid"}))
 
 
 def analyse_page(

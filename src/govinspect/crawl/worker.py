@@ -9,6 +9,7 @@ bottleneck), and so was a capture thread in the main process (lock contention).
 
 Protocol over one duplex pipe (pickled tuples):
 
+    worker → main   ("ready", -1, None) once, when its warm-up is done
     main → worker   ("analyse", id, body, ctype, url, as_of, is_home, site_hosts) → ("analysed", id, pack(PageAnalysis))
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
@@ -64,7 +65,7 @@ class AnalysisTimeout(Exception):
     """One page took too long to analyse."""
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, full: bool = True) -> None:
     replies: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
 
     def sender() -> None:
@@ -94,9 +95,10 @@ def _worker_main(conn: Connection) -> None:
     try:
         # While the crawler fetches robots.txt and the homepage: the first page would otherwise
         # wait for the word lists and automata to load.
-        warm_up()
+        warm_up(full=full)
     except Exception:  # the first real page will report what is wrong
         pass
+    replies.put(("ready", -1, None))
     while True:
         msg = inbox.get()
         if msg[0] == "analyse":
@@ -114,10 +116,12 @@ def _worker_main(conn: Connection) -> None:
 class AnalysisWorker:
     """The main-process side: async calls to the worker process."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, full: bool = True) -> None:
+        """`full`: the run analyses everything (page facts, integrity); False for a links-only
+        sweep, whose worker loads only what link extraction needs."""
         ctx = mp.get_context("spawn")  # never fork a process that holds threads and sockets
         self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=_worker_main, args=(child,), name="govinspect-analysis", daemon=True)
+        self._proc = ctx.Process(target=_worker_main, args=(child, full), name="govinspect-analysis", daemon=True)
         self._child = child
         self._ids = itertools.count()
         self._pending: dict[int, asyncio.Future[Any]] = {}
@@ -126,6 +130,9 @@ class AnalysisWorker:
         self._inbuf = bytearray()  # reply bytes read but not yet a whole frame
         self._outbuf = bytearray()  # message bytes the pipe had no room for yet
         self.alive = False
+        # Set when the worker has loaded what analysis needs. Until then the crawler analyses
+        # pages itself: the homepage must not wait for the worker's imports and warm-up.
+        self.ready = False
 
     async def start(self) -> None:
         """Start the process and listen for its replies on the event loop."""
@@ -185,6 +192,9 @@ class AnalysisWorker:
             start = pos + head
             kind, req_id, payload = pickle.loads(buf[start:start + size])
             pos = start + size
+            if kind == "ready":
+                self.ready = True
+                continue
             fut = self._pending.pop(req_id, None)
             if fut is not None and not fut.done():
                 fut.set_result(payload)

@@ -17,12 +17,12 @@ import asyncio
 import errno
 import ssl
 from datetime import datetime, timezone
-from typing import Any
-
-from cryptography import x509
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING, Any
 
 from govinspect.net.client import Fetcher
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 # OpenSSL X509_V_ERR_* codes → our reason words.
 _VERIFY_REASONS = {
@@ -40,6 +40,8 @@ _LOCAL_NET_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL,
 
 
 def _name(cert: x509.Certificate, which: str) -> str:
+    from cryptography.x509.oid import NameOID
+
     subject = cert.subject if which == "subject" else cert.issuer
     attrs = subject.get_attributes_for_oid(NameOID.COMMON_NAME) or subject.get_attributes_for_oid(
         NameOID.ORGANIZATION_NAME
@@ -48,6 +50,9 @@ def _name(cert: x509.Certificate, which: str) -> str:
 
 
 def _dns_names(cert: x509.Certificate) -> list[str]:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     try:
         ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
@@ -69,6 +74,9 @@ def name_matches(host: str, names: list[str]) -> bool:
 
 def certificate_facts(der: bytes, host: str, now: datetime) -> dict[str, Any]:
     """Dates, names and self-evident problems of a DER certificate, judged at `now`."""
+    # Imported here: loading cryptography costs every command ~40 ms at start-up.
+    from cryptography import x509
+
     cert = x509.load_der_x509_certificate(der)
     not_after = cert.not_valid_after_utc
     not_before = cert.not_valid_before_utc
