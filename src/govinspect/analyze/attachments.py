@@ -40,10 +40,10 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 
 from govinspect.analyze.privacy import PrivacyHit, text_privacy
 from govinspect.analyze.secrets import SecretMark, find_secret_marks
+from govinspect.yamlfiles import load_yaml
 
 __all__ = [
     "AttachmentText",
@@ -85,7 +85,7 @@ class _Limits:
 @lru_cache(maxsize=1)
 def _limits() -> _Limits:
     text = resources.files("govinspect.data").joinpath("attachments.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return _Limits(**{k: int(data[k]) for k in _Limits.__dataclass_fields__})
 
 

@@ -28,12 +28,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from typing import Any
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.nodes import collapse as _collapse
 from govinspect.analyze.nodes import is_hidden
 from govinspect.crawl.urls import join_url, normalize_url
+from govinspect.yamlfiles import load_yaml
 
 _HIDE_DEPTH = 2  # ancestors of a menu entry looked at for inline hiding (drop-downs)
 
@@ -176,14 +176,14 @@ def _rules_from_data(data: Mapping[str, Any]) -> ColumnRules:
 @lru_cache(maxsize=1)
 def _default_rules() -> ColumnRules:
     text = resources.files("govinspect.data").joinpath("columns.yaml").read_text("utf-8")
-    return _rules_from_data(yaml.safe_load(text))
+    return _rules_from_data(load_yaml(text))
 
 
 def load_column_rules(path: Path | None = None) -> ColumnRules:
     """The column rules of `path`, or of the packaged `data/columns.yaml` (cached) when None."""
     if path is None:
         return _default_rules()
-    return _rules_from_data(yaml.safe_load(Path(path).read_text("utf-8")))
+    return _rules_from_data(load_yaml(Path(path).read_text("utf-8")))
 
 
 # --- column identity ---

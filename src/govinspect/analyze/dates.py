@@ -30,7 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
@@ -68,8 +68,7 @@ class DateMatch:
 def _words() -> dict[str, Any]:
     """The word lists of `data/dates.yaml`, loaded once."""
     text = resources.files("govinspect.data").joinpath("dates.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
+    return load_yaml(text)
 
 
 def normalise(text: str) -> str:

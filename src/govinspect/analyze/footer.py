@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["FooterFacts", "footer_rules", "page_footer", "site_code_problem"]
 
@@ -61,7 +61,7 @@ class FooterFacts(NamedTuple):
 def footer_rules() -> dict[str, Any]:
     """The parsed `data/footer.yaml` with its compiled patterns."""
     text = resources.files("govinspect.data").joinpath("footer.yaml").read_text("utf-8")
-    conf: dict[str, Any] = yaml.safe_load(text)
+    conf: dict[str, Any] = load_yaml(text)
     shorts = re.escape(conf["province_shorts"])
     labels = "|".join(map(re.escape, sorted(conf["site_code_labels"], key=len, reverse=True)))
     conf["_code"] = re.compile(rf"(?:{labels})\s*[:：]?\s*(bm\d{{8}}|\d{{10}})(?![\dA-Za-z])", re.I)

@@ -15,11 +15,11 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.labels import Vocabulary, read_fields
 from govinspect.crawl.urls import join_url
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["CATEGORIES", "Guide", "guide_rules", "looks_like_guide", "page_guide"]
 
@@ -42,7 +42,7 @@ class Guide(NamedTuple):
 def guide_rules() -> dict[str, Any]:
     """The parsed `data/guides.yaml` with its vocabulary."""
     text = resources.files("govinspect.data").joinpath("guides.yaml").read_text("utf-8")
-    conf: dict[str, Any] = yaml.safe_load(text)
+    conf: dict[str, Any] = load_yaml(text)
     conf["_vocab"] = Vocabulary.build(conf["categories"], conf.get("stop_labels", ()))
     conf["_empty"] = frozenset(conf.get("empty_values", ()))
     conf["_exts"] = tuple(f".{e.lower()}" for e in conf["form_exts"])

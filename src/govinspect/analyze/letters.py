@@ -23,12 +23,12 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
-import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.dates import find_dates, parse_date
 from govinspect.analyze.labels import Vocabulary, clean_label, read_fields
 from govinspect.crawl.urls import join_url
+from govinspect.yamlfiles import load_yaml
 
 __all__ = [
     "Letter", "LettersPage", "channel_links", "letter_rules", "looks_like_letters", "normalize_status", "page_letters",
@@ -68,7 +68,7 @@ class LettersPage(NamedTuple):
 def letter_rules() -> dict[str, Any]:
     """The parsed `data/letters.yaml` with its vocabulary."""
     text = resources.files("govinspect.data").joinpath("letters.yaml").read_text("utf-8")
-    conf: dict[str, Any] = yaml.safe_load(text)
+    conf: dict[str, Any] = load_yaml(text)
     conf["_vocab"] = Vocabulary.build(conf["fields"])
     exact: dict[str, str] = {}
     for status in _STATUS_ORDER:

@@ -38,13 +38,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.dates import date_from_url, find_dates, infer_years
 from govinspect.analyze.nodes import collapse as _collapse
 from govinspect.analyze.nodes import is_hidden
 from govinspect.crawl.urls import join_url
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["ListBlock", "ListItem", "extract_list_blocks", "latest_item_date"]
 
@@ -88,8 +88,7 @@ class ListBlock:
 def _words() -> dict[str, Any]:
     """The word lists of `data/listitems.yaml`, loaded once."""
     text = resources.files("govinspect.data").joinpath("listitems.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
+    return load_yaml(text)
 
 
 @lru_cache(maxsize=1)

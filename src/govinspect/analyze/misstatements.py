@@ -40,12 +40,12 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.buildcache import cached
 from govinspect.analyze.textcontext import in_correction_or_footer, mark_context, reads_as_words, splits_a_word
 from govinspect.analyze.visible_text import visible_text
+from govinspect.yamlfiles import load_yaml
 
 __all__ = [
     "CriticalTerms",
@@ -496,7 +496,7 @@ def _spam_forms(taken: frozenset[str]) -> tuple[str, ...]:
 
 
 def _read_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(text)
 
 
 @lru_cache(maxsize=1)

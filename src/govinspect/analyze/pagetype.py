@@ -28,10 +28,10 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.listitems import ListBlock, extract_list_blocks
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["KINDS", "PageFeatures", "PageType", "classify_page", "is_article_url", "page_features"]
 
@@ -74,8 +74,7 @@ class PageFeatures:
 @lru_cache(maxsize=1)
 def _conf() -> dict[str, Any]:
     text = resources.files("govinspect.data").joinpath("pagetype.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    conf: dict[str, Any] = yaml.load(text, Loader=loader)
+    conf: dict[str, Any] = load_yaml(text)
     conf["_article_url"] = [re.compile(p, re.I) for p in conf["article_url_patterns"]]
     conf["_list_url"] = [re.compile(p, re.I) for p in conf["list_url_patterns"]]
     conf["_pager"] = re.compile("|".join(conf["pagination_words"]))

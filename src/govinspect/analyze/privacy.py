@@ -47,7 +47,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
@@ -152,8 +152,7 @@ def _alternation(words: Iterable[str]) -> str:
 def _words() -> _Words:
     """The lists of `data/privacy.yaml`, compiled once."""
     text = resources.files("govinspect.data").joinpath("privacy.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(text, Loader=loader)
+    data: dict[str, Any] = load_yaml(text)
     idn, other, mob, card = data["id_number"], data["other_numbers"], data["mobile"], data["bank_card"]
     single = "".join(str(data["surnames_single"]).split())
     compound = [str(s) for s in data["surnames_compound"]]

@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.privacy import page_units
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["SecretMark", "find_secret_marks", "page_secret_marks"]
 
@@ -64,8 +64,7 @@ def _alt(words: list[str]) -> str:
 def _patterns() -> _Patterns:
     """The mark grammar compiled from `data/secrets.yaml` (once)."""
     text = resources.files("govinspect.data").joinpath("secrets.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(text, Loader=loader)
+    data: dict[str, Any] = load_yaml(text)
     level = f"(?P<level>{_alt(data['levels'])})"
     level2 = f"(?P<level2>{_alt(data['levels'])})"
     level3 = f"(?P<level3>{_alt(data['levels'])})"

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
-import yaml
 
 from govinspect.analyze.hiding import Hiding
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["SpamHit", "SpamLexicon", "load_spam_lexicon"]
 
@@ -272,12 +272,11 @@ def _lexicon_from_data(data: Mapping[str, Any]) -> SpamLexicon:
 @lru_cache(maxsize=1)
 def _default_lexicon() -> SpamLexicon:
     text = resources.files("govinspect.data").joinpath("spam_terms.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return _lexicon_from_data(yaml.load(text, Loader=loader))
+    return _lexicon_from_data(load_yaml(text))
 
 
 def load_spam_lexicon(path: Path | None = None) -> SpamLexicon:
     """The spam vocabulary of `path`, or of the packaged `data/spam_terms.yaml` (cached)."""
     if path is None:
         return _default_lexicon()
-    return _lexicon_from_data(yaml.safe_load(Path(path).read_text("utf-8")))
+    return _lexicon_from_data(load_yaml(Path(path).read_text("utf-8")))

@@ -29,7 +29,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.illegal import (
@@ -42,6 +41,7 @@ from govinspect.analyze.illegal import (
 )
 from govinspect.analyze.nodes import collapse
 from govinspect.crawl.urls import host_of, join_url, normalize_url
+from govinspect.yamlfiles import load_yaml
 
 __all__ = [
     "BAIDUSPIDER_USER_AGENT",
@@ -68,7 +68,7 @@ class _Data:
 @lru_cache(maxsize=1)
 def _data() -> _Data:
     text = resources.files("govinspect.data").joinpath("tampering.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text) or {}
+    raw = load_yaml(text) or {}
     return _Data(
         user_agent=str(raw["baiduspider_user_agent"]),
         browser_user_agent=str(raw["browser_user_agent"]),

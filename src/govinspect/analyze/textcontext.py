@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["in_correction_or_footer", "is_dictionary_word", "mark_context", "reads_as_words", "splits_a_word"]
 
@@ -30,7 +30,7 @@ _WORD_WINDOW = 8  # characters either side given to the segmenter
 @lru_cache(maxsize=1)
 def _markers() -> dict[str, Any]:
     text = resources.files("govinspect.data").joinpath("text_context.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(text)
     out: dict[str, Any] = {}
     for key in ("correction", "footer"):
         section = data.get(key) or {}

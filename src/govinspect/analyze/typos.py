@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
-import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.analyze.misstatements import TextError
 from govinspect.analyze.textcontext import in_correction_or_footer, mark_context, splits_a_word
 from govinspect.analyze.visible_text import visible_text
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["TypoList", "find_typos", "load_typos", "page_typos", "typos_enabled_by_default"]
 
@@ -73,7 +73,7 @@ def _compile(data: dict[str, Any]) -> TypoList:
 
 
 def _read(text: str) -> dict[str, Any]:
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return load_yaml(text) or {}
 
 
 @lru_cache(maxsize=1)

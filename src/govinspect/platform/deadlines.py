@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 
 from govinspect.platform.workdays import add_workdays
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["Category", "ServiceLevels", "finding_category", "levels_for", "load_levels"]
 
@@ -49,9 +49,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def load_levels(override: str | None = None) -> dict[str, Any]:
     """The shipped service levels merged with an operator's file (path as text, or None)."""
-    data = yaml.safe_load(_SHIPPED.read_text(encoding="utf-8"))
+    data = load_yaml(_SHIPPED.read_text(encoding="utf-8"))
     if override and Path(override).is_file():
-        data = _merge(data, yaml.safe_load(Path(override).read_text(encoding="utf-8")) or {})
+        data = _merge(data, load_yaml(Path(override).read_text(encoding="utf-8")) or {})
     return data
 
 

@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
 
 from govinspect.sandbox.model import Link
+from govinspect.yamlfiles import load_yaml
 
 if TYPE_CHECKING:
     from govinspect.sandbox.model import Item, PageKey, SimSite
@@ -72,7 +72,7 @@ _ID_CHECK = "10X98765432"
 def data() -> dict[str, Any]:
     """The scenario content (`data/sandbox_integrity.yaml`)."""
     text = resources.files("govinspect.data").joinpath("sandbox_integrity.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(text)
 
 
 def spam_hosts() -> list[tuple[str, str]]:

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 
 
 @functools.lru_cache(maxsize=1)
 def data() -> dict[str, Any]:
     """The parsed word lists (cached for the life of the process)."""
     text = resources.files("govinspect.data").joinpath("sandbox_names.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
+    return load_yaml(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from govinspect.scale.settings import ScaleError, ScaleSettings, load_settings
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["beat_schedule", "make_app"]  # and `app`, made on first access (below)
 
@@ -56,7 +57,7 @@ def beat_schedule(settings: ScaleSettings) -> dict[str, Any]:
 
     path = Path(settings.schedule_file)
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ScaleError(f"GOVINSPECT_SCHEDULE {path}: unreadable ({exc})") from None
     if not isinstance(entries, dict):

@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
-import yaml
+from govinspect.yamlfiles import load_yaml
 
 __all__ = ["ScaleError", "ScaleSettings", "defaults", "load_settings"]
 
@@ -42,7 +42,7 @@ class ScaleError(Exception):
 def defaults() -> dict[str, Any]:
     """data/scaleout.yaml: timings and limits of the distributed engine."""
     text = resources.files("govinspect").joinpath("data/scaleout.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @dataclass(frozen=True, slots=True)

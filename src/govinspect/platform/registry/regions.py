@@ -10,6 +10,7 @@ import yaml
 from django.db import transaction
 
 from govinspect.platform.registry.models import Region
+from govinspect.yamlfiles import load_yaml
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "regions.yaml"
 
@@ -60,7 +61,7 @@ def load_regions(pairs: Iterable[tuple[str, str]]) -> int:
 def read_region_file(path: Path) -> list[tuple[str, str]]:
     """(code, name) pairs from a YAML file shaped like data/regions.yaml."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise RegionFileError(f"地区文件 {path} 无法读取：{err}") from None
     if not isinstance(data, dict) or not isinstance(data.get("regions"), dict):

@@ -20,6 +20,7 @@ import jinja2.sandbox
 import yaml
 
 from govinspect.campaign.aggregate import CampaignSummary, GroupRow, ProblemType
+from govinspect.yamlfiles import load_yaml
 
 __all__ = [
     "BulletinText", "TemplateError", "bulletin_text", "format_rate", "load_template", "problem_types",
@@ -57,7 +58,7 @@ class BulletinText:
 
 def _default_template() -> dict[str, Any]:
     text = resources.files("govinspect.data").joinpath("bulletin.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +72,7 @@ def load_template(path: Path | None = None) -> dict[str, Any]:
     if path is None:
         return data
     try:
-        override = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        override = load_yaml(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise TemplateError(f"--template {path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
