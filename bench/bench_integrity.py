@@ -9,7 +9,7 @@ tables and traps included), rendered once up front. Each repetition runs
 `crawl.pageanalysis.analyse_text` over every page, as the crawl's analysis worker does
 (links, page facts, integrity facts; one parse per page), three ways:
 
-- without integrity (`page_integrity` replaced by an empty result),
+- without integrity (`analyze.integrity.page_integrity` replaced by an empty result),
 - with integrity and the packaged critical-terms dictionary,
 - with integrity and the dictionary inflated by `--extra-terms` made-up terms (common Han
   characters, 4–8 long, each expanded into its homophone/look-alike/drop/swap wrong forms like
@@ -44,6 +44,7 @@ from pathlib import Path
 
 import yaml
 
+import govinspect.analyze.integrity as integrity_module
 import govinspect.analyze.misstatements as misstatements
 import govinspect.crawl.pageanalysis as pageanalysis
 from govinspect.analyze import repeated
@@ -65,7 +66,7 @@ def inflated_terms(extra: int, seed: int = 7) -> misstatements.CriticalTerms:
 
 
 _PACKAGED = misstatements._default_terms()
-_REAL_INTEGRITY = pageanalysis.page_integrity
+_REAL_INTEGRITY = integrity_module.page_integrity
 
 
 def main() -> None:
@@ -161,7 +162,8 @@ def measure(
         return time.process_time() - start
 
     def configure(integrity: bool, terms: misstatements.CriticalTerms) -> None:
-        pageanalysis.page_integrity = timed_integrity if integrity else empty_integrity  # type: ignore[assignment]
+        # analyse_text imports page_integrity from its module on each call with `as_of`.
+        integrity_module.page_integrity = timed_integrity if integrity else empty_integrity  # type: ignore[assignment]
         misstatements._default_terms = lambda: terms  # type: ignore[assignment]
 
     configs: list[tuple[str, Callable[[], None]]] = [
@@ -183,7 +185,7 @@ def measure(
             times[name].append(spent)
             shares[name].append(inside[0] / max(spent - inside[0], 1e-9))
     configure(True, packaged)
-    pageanalysis.page_integrity = _REAL_INTEGRITY  # type: ignore[assignment]
+    integrity_module.page_integrity = _REAL_INTEGRITY  # type: ignore[assignment]
 
     n = len(pages) * rounds
     base = statistics.median(times[configs[0][0]])

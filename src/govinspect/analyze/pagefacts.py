@@ -13,7 +13,7 @@ Two list forms that real CMSs write outside the ordinary markup are read here to
   <recordset><record><![CDATA[<li>…</li>]]></record>…`; the browser renders them by script.
   The records are parsed as a list of their own (without them such a column would look blank).
 - TRS (拓尔思) pagers are written by `createPageHTML(count, current, "index", "html")`; the
-  list pages they stand for are named by `script_pages`.
+  list pages they stand for are named by `script_pages` (analyze/pagers.py).
 """
 
 from __future__ import annotations
@@ -29,17 +29,16 @@ from govinspect.analyze.dates import date_from_url, published_date
 from govinspect.analyze.listitems import ListBlock, ListItem, extract_list_blocks, is_pager_title
 from govinspect.analyze.nodes import is_hidden
 from govinspect.analyze.pagescan import PAGER_HINTS, PageScan
+from govinspect.analyze.pagers import script_pages
 from govinspect.analyze.pagetype import classify_page, is_article_url, page_features
 from govinspect.crawl.urls import host_of, join_url
 
 __all__ = ["FactBlock", "FactItem", "PageFacts", "page_facts", "page_list_blocks", "script_pages", "script_records_html"]
 
-MAX_SCRIPT_PAGES = 100  # pager pages named by one createPageHTML call that are followed
 MAX_FALLBACK_ITEMS = 200
 ARTICLE_MAX_DATES = 8  # an article-URL page with more full dates than this is read as a list
 _DATASTORE_RE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 _RECORD_RE = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-_CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]{1,300})\)")
 _LIST_SCRIPT_RE = re.compile(
     r"<script[^>]*>[^<]{0,4000}?(?:\$\.ajax|\$\.get|\$\.post|\.getJSON|XMLHttpRequest|fetch\()", re.I
 )
@@ -88,43 +87,6 @@ def script_records_html(html: str) -> str | None:
     if not records:
         return None
     return "<html><body><ul>" + "".join(f"<li>{r}</li>" if "<li" not in r[:20].lower() else r for r in records) + "</ul></body></html>"
-
-
-def script_pages(html: str, page_url: str) -> list[str]:
-    """List pages named by a TRS `createPageHTML(count, current, "index", "html")` pager.
-
-    Both forms in use are read: `(count, current, prefix, suffix)` and the newer
-    `("div_id", count, current, prefix, suffix, records)`: the page count is the first number,
-    prefix and suffix the last two strings. Page 0 is `index.html`, page k `index_k.html`.
-    """
-    if "createPageHTML" not in html:
-        return []
-    out: list[str] = []
-    for m in _CREATE_PAGE_RE.finditer(html):
-        strs: list[str] = []
-        ints: list[int] = []
-        for arg in (a.strip() for a in m.group(1).split(",")):
-            if arg[:1] in ("'", '"'):
-                strs.append(arg.strip("'\""))
-            elif arg.isdigit():
-                ints.append(int(arg))
-            elif re.fullmatch(r"[A-Za-z_$][\w$]{0,40}", arg):
-                # createPageHTML(countPage, currentPage, …) after `var countPage = 4`
-                value = re.search(rf"\b{re.escape(arg)}\s*=\s*(\d{{1,6}})\b", html)
-                if value is not None:
-                    ints.append(int(value.group(1)))
-        if len(strs) < 2 or not ints:
-            continue
-        prefix, suffix = strs[-2].strip(), strs[-1].strip().lstrip(".")
-        if not re.fullmatch(r"[\w-]{1,40}", prefix) or not re.fullmatch(r"[a-z]{2,5}", suffix, re.I):
-            continue
-        count = min(ints[0], MAX_SCRIPT_PAGES)
-        for k in range(count):
-            name = f"{prefix}.{suffix}" if k == 0 else f"{prefix}_{k}.{suffix}"
-            url = join_url(page_url, name)
-            if url is not None and url not in out:
-                out.append(url)
-    return out
 
 
 def page_list_blocks(

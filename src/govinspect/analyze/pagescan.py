@@ -19,11 +19,10 @@ import ahocorasick_rs
 from govinspect.analyze.footer import footer_rules
 from govinspect.analyze.guides import guide_rules
 from govinspect.analyze.letters import letter_rules
-from govinspect.crawl.verdicts import SOFT_404_PHRASES
+from govinspect.crawl.verdicts import NOT_FOUND_SCAN, SOFT_404_PHRASES
 
 __all__ = ["NOT_FOUND_SCAN", "PAGER_HINTS", "PageScan", "scan_page"]
 
-NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
 PAGER_HINTS = ("下一页", "createPageHTML", "<datastore", "尾页", "共\u3000")  # a list's pager
 _TEXTAREA = ("<textarea", "<TEXTAREA")  # a letters form (see letters.looks_like_letters)
 

@@ -8,20 +8,23 @@ parsing overlaps fetching on a multi-core machine. Both return the same plain tu
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.analyze.integrity import PageIntegrity, page_integrity
 from govinspect.analyze.links import extract_links
-from govinspect.analyze.pagefacts import PageFacts, page_facts, script_pages
-from govinspect.analyze.pageparts import PageParts, page_parts
-from govinspect.analyze.pagescan import NOT_FOUND_SCAN, PageScan, scan_page
+from govinspect.analyze.pagers import script_pages
 from govinspect.crawl.urls import join_url
-from govinspect.crawl.verdicts import looks_like_not_found
+from govinspect.crawl.verdicts import NOT_FOUND_SCAN, looks_like_not_found
 from govinspect.net.decoding import decode_body
+
+if TYPE_CHECKING:
+    from govinspect.analyze.integrity import PageIntegrity
+    from govinspect.analyze.pagefacts import PageFacts
+    from govinspect.analyze.pageparts import PageParts
+    from govinspect.analyze.pagescan import PageScan
 
 _TAG_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S | re.I)
 _WS_RE = re.compile(r"\s+")
@@ -84,6 +87,13 @@ def analyse_text(
     # With `as_of` every word test of the analysers comes from one pass over the page.
     scan = None
     if as_of is not None:
+        # The freshness, integrity and page-part analysers are imported only when asked for:
+        # a links-only sweep (and its worker) starts without loading them, ~0.1 s.
+        from govinspect.analyze.integrity import page_integrity
+        from govinspect.analyze.pagefacts import page_facts
+        from govinspect.analyze.pageparts import page_parts
+        from govinspect.analyze.pagescan import scan_page
+
         try:
             scan = scan_page(text)
         except Exception:  # e.g. a lone surrogate the automaton cannot take: test one by one

@@ -150,6 +150,7 @@ def should_retry(result: FetchResult) -> bool:
 
 
 _NOT_FOUND_RE = re.compile("|".join(re.escape(p) for p in SOFT_404_PHRASES))
+NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
 
 
 _TRANSIENT_OUTCOMES = frozenset({"timeout", "connect_timeout", "reset"})

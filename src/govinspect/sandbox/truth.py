@@ -13,12 +13,8 @@ from collections import Counter, deque
 from typing import Any
 
 from govinspect.sandbox.files import DOC_EXTS, IMAGE_EXTS
-from govinspect.sandbox.integrity import integrity_truth
 from govinspect.sandbox.model import Link, Province, SimSite
 from govinspect.sandbox.routing import AliasHost
-from govinspect.sandbox.sitescenarios import sitecheck_truth
-from govinspect.sandbox.truth_columns import column_truth, homepage_truth
-from govinspect.sandbox.truth_pages import pages_truth
 from govinspect.sandbox.urls import split_path
 
 FOLLOW = frozenset({"a", "area", "frame", "iframe"})
@@ -93,6 +89,13 @@ def site_truth(site: SimSite) -> dict[str, Any]:
 
     def ordered(d: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
         return [d[k] for k in sorted(d, key=lambda k: (d[k].get("scope", ""), *k))]
+
+    # Imported here: the package binds `truth` at import, and every `govinspect` command
+    # imports the package (the sandbox subcommand is mounted); these cost ~60 ms.
+    from govinspect.sandbox.integrity import integrity_truth
+    from govinspect.sandbox.sitescenarios import sitecheck_truth
+    from govinspect.sandbox.truth_columns import column_truth, homepage_truth
+    from govinspect.sandbox.truth_pages import pages_truth
 
     info = site.info()
     info.update({
