@@ -180,10 +180,11 @@ async def inspect_site(
             on_facts=None if links_only else on_facts, on_integrity=None if links_only else on_integrity,
             on_parts=None if links_only else on_parts,
         )
-        columns = SiteColumns(
-            crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
-            overrides=dict(spec.column_overrides),
-        )
+        if not links_only:  # a links-only sweep reads no columns (nor loads their rules)
+            columns = SiteColumns(
+                crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
+                overrides=dict(spec.column_overrides),
+            )
         crawl = await crawler.run()
         if not crawl.error and options.integrity_fetches and not links_only:
             try:
@@ -223,6 +224,7 @@ async def inspect_site(
     if links_only:
         score_result(result, profile)
         return result
+    assert columns is not None
     try:
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails

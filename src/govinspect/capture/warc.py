@@ -51,15 +51,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import threading
 import time
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
@@ -72,6 +70,7 @@ from warcio.warcwriter import WARCWriter
 
 from govinspect import __version__
 from govinspect.net.types import FetchResult, Hop
+from govinspect.stamps import cst_millis, utc_seconds_z
 
 try:  # ISA-L's deflate: the same gzip members at a fraction of zlib's CPU (see the docstring)
     from isal import isal_zlib as _isal_zlib
@@ -94,7 +93,6 @@ DEFAULT_COMPRESS_LEVEL = 1
 # Version of the index line format, written into every line as "v".
 INDEX_FORMAT = 1
 
-CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 # Headers that describe the wire form of the body; stored renamed because the body we keep is
 # the decoded one (see module docstring).
 _WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
@@ -121,43 +119,14 @@ def capture_paths(directory: Path, name: str) -> tuple[Path, Path]:
     return directory / (safe + WARC_SUFFIX), directory / (safe + INDEX_SUFFIX)
 
 
-def _split_second(ts: float) -> tuple[int, int] | None:
-    """(whole second, microseconds) as `datetime.fromtimestamp` rounds them (half-even on the
-    fraction), or None when the rounding carries into the next second or ts is negative."""
-    sec = math.floor(ts)
-    us = round((ts - sec) * 1e6)
-    if us >= 1_000_000 or sec < 0:
-        return None
-    return sec, us
-
-
-@lru_cache(maxsize=16)
-def _cst_second(sec: int) -> str:
-    return datetime.fromtimestamp(sec, CST).isoformat(timespec="seconds")
-
-
-@lru_cache(maxsize=16)
-def _utc_second(sec: int) -> str:
-    return datetime.fromtimestamp(sec, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# Both stamps below are formatted once per second and cached: every fetch needs them, a crawl
-# makes hundreds a second, and datetime formatting cost more than the record's digests.
 def _iso_cst(ts: float) -> str:
     """A wall-clock timestamp as ISO 8601 in China Standard Time, millisecond precision."""
-    split = _split_second(ts)
-    if split is None:
-        return datetime.fromtimestamp(ts, CST).isoformat(timespec="milliseconds")
-    stamp = _cst_second(split[0])  # 2024-06-15T10:00:00+08:00
-    return f"{stamp[:19]}.{split[1] // 1000:03d}{stamp[19:]}"
+    return cst_millis(ts)
 
 
 def _warc_date(ts: float) -> str:
     """WARC-Date wants UTC with a 'Z' (WARC/1.0: second precision)."""
-    split = _split_second(ts)
-    if split is None:
-        return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _utc_second(split[0])
+    return utc_seconds_z(ts)
 
 
 class _Utf8Headers(StatusAndHeaders):

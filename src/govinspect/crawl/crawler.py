@@ -13,15 +13,13 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
-import math
 import re
 import secrets
 import time
 from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import date
 from typing import TypeVar
 
 from govinspect.analyze.integrity import PageIntegrity
@@ -51,8 +49,8 @@ from govinspect.models import BlockedLink, DeadLink, LinkKind, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.decoding import decode_body
 from govinspect.net.types import FetchResult
+from govinspect.stamps import cst_seconds
 
-CHINA_TZ = timezone(timedelta(hours=8))
 T = TypeVar("T")
 
 # Tags whose in-scope targets are pages to crawl (when they look like HTML).
@@ -169,20 +167,7 @@ class RunContext:
 
 
 def _now_iso(ts: float | None = None) -> str:
-    if ts is None:
-        ts = time.time()
-    # Formatted once per second (several stamps per page, hundreds of pages a second). The
-    # cache is keyed by the whole second unless rounding to microseconds, as datetime does,
-    # would carry into the next one.
-    sec = math.floor(ts)
-    if sec >= 0 and round((ts - sec) * 1e6) < 1_000_000:
-        return _second_iso(sec)
-    return datetime.fromtimestamp(ts, CHINA_TZ).isoformat(timespec="seconds")
-
-
-@lru_cache(maxsize=16)
-def _second_iso(sec: int) -> str:
-    return datetime.fromtimestamp(sec, CHINA_TZ).isoformat(timespec="seconds")
+    return cst_seconds(ts if ts is not None else time.time())
 
 
 def _split_host_port(url: str) -> tuple[str, str, int]:
