@@ -229,7 +229,9 @@ def _csv_rows(data: bytes, name: str) -> list[list[Any]]:
 
 def _xlsx_rows(data: bytes, path: Path) -> list[list[Any]]:
     try:
-        import openpyxl
+        from govinspect.workbooks import load_openpyxl
+
+        openpyxl = load_openpyxl()
     except ImportError:  # pragma: no cover - a declared dependency
         raise SitesFileError("读取 XLSX 需要 openpyxl (openpyxl not installed)") from None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docx import Document
+from docx.oxml.ns import qn
 
 from govinspect.models import DeadLink, Finding, RunResult, SiteResult, SiteSpec
 from govinspect.report.docx import write_report_docx
@@ -51,3 +52,33 @@ def test_docx_shows_a_veto_on_a_site_without_dead_links_and_what_was_not_checked
     assert "首页栏目信息超过2周未更新，单项否决。" in text
     assert "本次未能检查的指标（未检查不等于合格）：互动回应差（无有效互动渠道）。" in text
     assert "未发现死链接。" in text
+
+
+def test_every_dead_link_row_keeps_its_own_text_and_the_official_font(tmp_path):
+    # Rows after the first are built as copies of the first: each must carry its own link,
+    # in order, in the body font Word shows for Chinese text (w:eastAsia), spaces kept.
+    site = SiteResult(spec=SiteSpec(url="http://www.qingshan.gov.cn/", name="青山县人民政府"))
+    site.pages = 300
+    site.dead_links = [
+        DeadLink(source=f"http://www.qingshan.gov.cn/xxgk/tzgg/{i:03d}.html",
+                 target=f"http://www.qingshan.gov.cn/uploads/附件{i:03d}.doc", status=404, reason="http_404",
+                 scope="other", kind="attachment", checked_at=f"2024-06-15T09:{i % 60:02d}:00+08:00")
+        for i in range(120)
+    ]
+    site.dead_links[57].source = "  http://www.qingshan.gov.cn/spaced.html "
+    run = RunResult(version="0.1.0", as_of="2024-06-15T00:00:00+08:00", profile="gov2019", sites=[site])
+    path = tmp_path / "report.docx"
+    write_report_docx(run, path)
+
+    table = Document(str(path)).tables[-1]
+    assert len(table.rows) == 121
+    assert [c.text for c in table.rows[0].cells] == ["序号", "所在页面", "失效链接", "类型", "原因", "检查时间"]
+    for i, row in enumerate(table.rows[1:]):
+        cells = [c.text for c in row.cells]
+        assert cells[0] == str(i + 1)
+        assert cells[2] == f"http://www.qingshan.gov.cn/uploads/附件{i:03d}.doc"
+        assert cells[3] == "附件" and cells[5] == f"2024-06-15 09:{i % 60:02d}:00"
+    assert table.rows[58].cells[1].text == "  http://www.qingshan.gov.cn/spaced.html "
+    last = table.rows[-1].cells[2].paragraphs[0].runs[-1]
+    assert last.font.size.pt == 10.5
+    assert last._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"

@@ -20,11 +20,8 @@ from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from govinspect.analyze.integrity import PageIntegrity
-from govinspect.analyze.pagefacts import PageFacts
-from govinspect.analyze.pageparts import PageParts
 from govinspect.crawl.pageanalysis import (
     SCRIPT_PAGER_TAG,
     PageAnalysis,
@@ -50,6 +47,11 @@ from govinspect.net.client import Fetcher
 from govinspect.net.decoding import decode_body
 from govinspect.net.types import FetchResult
 from govinspect.stamps import cst_seconds
+
+if TYPE_CHECKING:  # the analysers load only when a run asks for them (not for a links-only sweep)
+    from govinspect.analyze.integrity import PageIntegrity
+    from govinspect.analyze.pagefacts import PageFacts
+    from govinspect.analyze.pageparts import PageParts
 
 T = TypeVar("T")
 

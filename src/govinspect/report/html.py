@@ -18,6 +18,7 @@ import jinja2
 from govinspect.models import RunResult, SiteResult
 from govinspect.profiles.loader import load_profile
 from govinspect.report.files import write_text_atomic
+from govinspect.report.templating import bytecode_cache
 from govinspect.report.labels import (
     VERDICT_LABELS,
     blocked_reason_label,
@@ -259,6 +260,7 @@ def _environment() -> jinja2.Environment:
     templates = Path(__file__).resolve().parent / "templates"
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,  # every value in the report comes from untrusted web pages
         undefined=jinja2.StrictUndefined,  # a template typo fails loudly, not as a blank cell
         trim_blocks=True,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from govinspect.workbooks import load_openpyxl
 
-from govinspect.models import RunResult
+load_openpyxl()
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Font  # noqa: E402
+
+from govinspect.models import RunResult  # noqa: E402
 from govinspect.report.files import atomic_target
 from govinspect.report.labels import dead_reason_label, link_kind_label
 

@@ -546,8 +546,9 @@ def _file_bytes(seed_key: str, path: str, fmt: str, title: str, rows: tuple[tupl
                 table.cell(r, c).text = cell
         doc.save(buf)
     else:
-        import openpyxl
+        from govinspect.workbooks import load_openpyxl
 
+        openpyxl = load_openpyxl()
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "Sheet1"

@@ -144,6 +144,9 @@ def write_review_csv(rows: list[dict[str, str]], path: Path) -> None:
 
 def write_review_xlsx(rows: list[dict[str, str]], path: Path) -> None:
     """The same sheet as XLSX, with the decision column ready for 确认/驳回 from a list."""
+    from govinspect.workbooks import load_openpyxl
+
+    load_openpyxl()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -204,6 +207,9 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
+    from govinspect.workbooks import load_openpyxl
+
+    load_openpyxl()
     from openpyxl import load_workbook
 
     try:

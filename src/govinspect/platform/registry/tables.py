@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from django.db import transaction
 
 from govinspect import sites as engine_sites
 from govinspect.platform.registry.models import Organiser, Region, Site
 from govinspect.platform.scope import region_allowed, scoped
 from govinspect.sitecodes import site_code_error
+from govinspect.workbooks import load_openpyxl
 
 _EXTRA_HEADERS = {"status": ("运行状态", "网站状态", "状态", "status"), "region_code": ("行政区划代码", "地区代码", "regioncode")}
 _STATUS_WORDS = {"运行": "running", "正常": "running", "running": "running", "关停": "closed", "关闭": "closed",
@@ -158,12 +158,16 @@ def to_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
 
 def to_xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
     """One sheet with a bold header row; formula-looking text stays text."""
-    wb = openpyxl.Workbook()
+    load_openpyxl()
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
     ws.append(headers)
     for cell in ws[1]:
-        cell.font = openpyxl.styles.Font(bold=True)
+        cell.font = Font(bold=True)
     for row in rows:
         ws.append([_safe(c) for c in row])
     for cell in ws["A"]:

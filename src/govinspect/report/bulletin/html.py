@@ -13,6 +13,7 @@ from govinspect.report.bulletin.charts import bar_chart, rate_chart
 from govinspect.report.bulletin.tables import Table
 from govinspect.report.bulletin.text import BulletinText
 from govinspect.report.files import write_text_atomic
+from govinspect.report.templating import bytecode_cache
 
 __all__ = ["render_bulletin_html", "write_bulletin_html"]
 
@@ -20,6 +21,7 @@ __all__ = ["render_bulletin_html", "write_bulletin_html"]
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("govinspect.report", "templates"),
+        bytecode_cache=bytecode_cache(),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
 

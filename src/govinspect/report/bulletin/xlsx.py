@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from govinspect.workbooks import load_openpyxl
 
-from govinspect.report.bulletin.tables import Table
-from govinspect.report.files import atomic_target
+load_openpyxl()
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, Side  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+
+from govinspect.report.bulletin.tables import Table  # noqa: E402
+from govinspect.report.files import atomic_target  # noqa: E402
 
 __all__ = ["build_bulletin_workbook", "write_bulletin_xlsx"]
 
