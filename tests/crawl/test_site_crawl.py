@@ -230,8 +230,9 @@ def test_script_redirects_are_found_only_in_scripts():
 
 
 async def test_a_missing_page_is_confirmed_after_a_short_pause_and_a_busy_one_after_the_full_delay(aiohttp_server):
-    # A 404 is a definite answer: its confirming retry waits `retry_delay_client_error`, so the
-    # last dead links of a site do not hold the run idle. A 503 may pass: it waits `retry_delay`.
+    # A 404 is a definite answer: its confirming retry waits only `retry_delay_client_error`
+    # (none by default), so the last dead links of a site do not hold the run idle. A 503 may
+    # pass: it waits `retry_delay`.
     times: dict[str, list[float]] = {"/gone.html": [], "/busy.html": []}
     loop = asyncio.get_running_loop()
 

@@ -87,9 +87,10 @@ class CrawlConfig:
     respect_robots: bool = True
     retry_delay: float = 1.0
     # A 4xx answer (a missing page) is a definite answer: the retry that confirms it gains
-    # nothing from a long wait, and the last dead links of a site would otherwise hold the
-    # whole run idle for `retry_delay`. 408 (a timeout) waits `retry_delay` like errors do.
-    retry_delay_client_error: float = 0.25
+    # nothing from a wait of its own (the host's politeness delay still spaces the two
+    # requests), and the last dead links of a site would otherwise hold the whole run idle.
+    # 408 (a timeout) waits `retry_delay` like errors do.
+    retry_delay_client_error: float = 0.0
     confirm_delay: float = 5.0  # before the last try of a 5xx or timeout
     rate_limit_retries: int = 2
     max_rate_limit_wait: float = 60.0

@@ -71,7 +71,7 @@ def not_found_text(text: str, scan: PageScan | None = None) -> str | None:
     if scan is not None:
         if not scan.not_found:
             return None
-    elif not looks_like_not_found(text[:NOT_FOUND_SCAN], limit=NOT_FOUND_SCAN):
+    elif not looks_like_not_found(text, limit=NOT_FOUND_SCAN):
         return None
     stripped = visible_text(text)
     return stripped if looks_like_not_found(stripped) else None

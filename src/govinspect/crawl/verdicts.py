@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govinspect.analyze.phrasefind import PhraseFinder
 from govinspect.net.types import FetchResult
 
 # Bodies of anti-bot challenges seen on Chinese government sites and their CDNs/WAFs:
@@ -149,7 +150,7 @@ def should_retry(result: FetchResult) -> bool:
     return status >= 400
 
 
-_NOT_FOUND_RE = re.compile("|".join(re.escape(p) for p in SOFT_404_PHRASES))
+_NOT_FOUND = PhraseFinder(SOFT_404_PHRASES)
 NOT_FOUND_SCAN = 30_000  # characters of a page searched for not-found wording
 
 
@@ -166,7 +167,7 @@ def is_transient(result: FetchResult) -> bool:
 
 def looks_like_not_found(text: str, limit: int = 4000) -> bool:
     """True when the first `limit` characters of visible text read like a 'not found' page."""
-    return _NOT_FOUND_RE.search(text, 0, limit) is not None
+    return _NOT_FOUND.search(text, limit)
 
 
 def text_similarity(a: str, b: str) -> float:
