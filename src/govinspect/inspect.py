@@ -17,35 +17,31 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govinspect import __version__
-from govinspect.analyze.integrity import PageIntegrity, illegal_hit
-from govinspect.analyze.pagefacts import PageFacts
-from govinspect.analyze.pageparts import PageParts
-from govinspect.analyze.sitecolumns import SiteColumns
-from govinspect.analyze.siteintegrity import SiteIntegrity
-from govinspect.analyze.tampering import tampering
-from govinspect.checks.availability import availability_findings, coverage_rule
-from govinspect.checks.freshness import freshness_counts, freshness_findings
-from govinspect.checks.integrity import integrity_findings
-from govinspect.analyze.siteparts import SiteParts
-from govinspect.checks.identity import identity_findings
-from govinspect.checks.interaction import interaction_findings
 from govinspect.checks.links import link_findings
-from govinspect.checks.services import service_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
-from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, cloaking_hits
 from govinspect.crawl.politeness import Politeness, PolitenessConfig, SharedLimiter
 from govinspect.crawl.worker import AnalysisWorker
 from govinspect.models import RunResult, SiteResult, SiteSpec
-from govinspect.monitor.window import AvailabilityReader
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 from govinspect.profiles.loader import Profile, load_profile, profile_reference
 from govinspect.scoring.site import score_result
-from govinspect.sitechecks.findings import site_findings
-from govinspect.sitechecks.probe import KNOWN_ITEMS, SiteChecks, portal_hosts, probe_site
+
+if TYPE_CHECKING:
+    # The analysers and checks of a full inspection are imported where they are used: a
+    # links-only sweep starts without them (~80 ms of every sweep).
+    from govinspect.analyze.integrity import PageIntegrity
+    from govinspect.analyze.pagefacts import PageFacts
+    from govinspect.analyze.pageparts import PageParts
+    from govinspect.analyze.sitecolumns import SiteColumns
+    from govinspect.analyze.siteintegrity import SiteIntegrity
+    from govinspect.analyze.siteparts import SiteParts
+    from govinspect.crawl.integrityfetch import AttachmentLimits
+    from govinspect.monitor.window import AvailabilityReader
+    from govinspect.sitechecks.probe import SiteChecks
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +66,7 @@ class InspectOptions:
     # Fetch the homepage as a browser and as Baiduspider (cloaking) and read attachments'
     # text (privacy, secret marks); off only for link-checking benchmarks and tests.
     integrity_fetches: bool = True
-    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
+    attachments: AttachmentLimits | None = None  # None: integrityfetch's defaults
     # Homepage fingerprints of an earlier inspection (site identity → fingerprint), for tampering.
     previous_fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The availability monitor's probe store (`govinspect monitor`): fills `availability` and
@@ -149,12 +145,20 @@ async def inspect_site(
                 "index": f"evidence/{key}.index.jsonl",
             }
         columns: SiteColumns | None = None
-        parts = SiteParts(spec.url, as_of=options.as_of.date())
+        parts: SiteParts | None = None
+        integrity: SiteIntegrity | None = None
+        if not links_only:
+            from govinspect.analyze.siteintegrity import SiteIntegrity
+            from govinspect.analyze.siteparts import SiteParts
+            from govinspect.sitechecks.probe import KNOWN_ITEMS
+
+            parts = SiteParts(spec.url, as_of=options.as_of.date())
+            integrity = SiteIntegrity()
 
         listed: list[tuple[str, str, str]] = []  # (date, title, url) of list items, for the search check
 
         def on_facts(url: str, facts: PageFacts, is_home: bool, depth: int, fetched_at: str) -> None:
-            assert columns is not None
+            assert columns is not None and parts is not None
             if facts.primary is not None and len(listed) < KNOWN_ITEMS:
                 listed.extend((i.date, i.title, i.url) for i in facts.blocks[facts.primary].items[:5] if i.date)
             try:
@@ -163,12 +167,12 @@ async def inspect_site(
             except Exception as exc:  # never lose the page's links to a column-analysis bug
                 crawler.notes.append(f"columns/error {url}: {type(exc).__name__}: {exc}"[:300])
 
-        integrity = SiteIntegrity()
-
         def on_integrity(url: str, facts: PageIntegrity, is_home: bool, fetched_at: str) -> None:
+            assert integrity is not None
             integrity.add(url, facts, is_home=is_home, fetched_at=fetched_at)
 
         def on_parts(url: str, page: PageParts, is_home: bool, depth: int, fetched_at: str) -> None:
+            assert parts is not None
             try:
                 parts.add(url, page, is_home=is_home, depth=depth, fetched_at=fetched_at)
             except Exception as exc:  # the page's links and columns stand without its parts
@@ -181,17 +185,21 @@ async def inspect_site(
             on_parts=None if links_only else on_parts,
         )
         if not links_only:  # a links-only sweep reads no columns (nor loads their rules)
+            from govinspect.analyze.sitecolumns import SiteColumns
+
             columns = SiteColumns(
                 crawler.home_url, as_of=options.as_of.date(), in_scope=lambda u: crawler.scope.contains(u),
                 overrides=dict(spec.column_overrides),
             )
         crawl = await crawler.run()
-        if not crawl.error and options.integrity_fetches and not links_only:
+        if not crawl.error and options.integrity_fetches and integrity is not None:
             try:
                 await _integrity_fetches(crawler, integrity, options)
             except Exception as exc:  # the crawl's facts stand without the extra fetches
                 crawl.notes.append(f"integrity/error: {type(exc).__name__}: {exc}"[:300])
         if not crawl.error and options.replay is None and not links_only:
+            from govinspect.sitechecks.probe import probe_site
+
             # After the crawl, while the capture is open: the probes' answers are evidence too.
             checks = await probe_site(
                 ctx, spec, home_url=crawler.home_url, as_of=options.as_of.date(), portal_host=portal_host,
@@ -224,7 +232,7 @@ async def inspect_site(
     if links_only:
         score_result(result, profile)
         return result
-    assert columns is not None
+    assert columns is not None and parts is not None and integrity is not None
     try:
         _add_freshness(result, columns, options, profile, crawler.home_url)
     except Exception as exc:  # the link facts stand even when the column analysis fails
@@ -247,6 +255,8 @@ def _add_freshness(
     result: SiteResult, columns: SiteColumns, options: InspectOptions, profile: Profile, home_url: str
 ) -> None:
     """Homepage and column measures, their counts and the freshness vetoes."""
+    from govinspect.checks.freshness import freshness_counts, freshness_findings
+
     as_of = options.as_of.date()
     now = (options.now or datetime.now(options.as_of.tzinfo)).date()
     result.homepage = columns.homepage()
@@ -259,11 +269,13 @@ def _add_freshness(
 
 async def _integrity_fetches(crawler: SiteCrawler, integrity: SiteIntegrity, options: InspectOptions) -> None:
     """Cloaking (two more fetches of the homepage) and the text of attachments."""
+    from govinspect.crawl.integrityfetch import AttachmentLimits, attachment_hits, cloaking_hits
+
     hits, fetched_at = await cloaking_hits(crawler, crawler.home_url)
     if fetched_at is not None:
         integrity.cloaking_checked = True
         integrity.add_hits(crawler.home_url, hits, fetched_at=fetched_at, source="cloaking")
-    for url, source, found, fetched_at in await attachment_hits(crawler, options.attachments):
+    for url, source, found, fetched_at in await attachment_hits(crawler, options.attachments or AttachmentLimits()):
         # The page linking the attachment is where a visitor finds it; the file is the evidence.
         integrity.add_hits(url, found, fetched_at=fetched_at, source=f"attachment:{source}")
 
@@ -277,6 +289,10 @@ def _add_integrity(
     result: SiteResult, integrity: SiteIntegrity, profile: Profile, previous_fp: dict[str, Any] | None
 ) -> None:
     """Text errors, illegal content, privacy and secret marks, tampering, and their findings."""
+    from govinspect.analyze.integrity import illegal_hit
+    from govinspect.analyze.tampering import tampering
+    from govinspect.checks.integrity import integrity_findings
+
     current = integrity.home_fingerprint
     if previous_fp is not None and current is not None:
         found = tampering(previous_fp, current, current.get("url") or result.spec.url)
@@ -308,6 +324,8 @@ def _add_integrity(
 
 def _add_sitechecks(result: SiteResult, checks: SiteChecks, profile: Profile) -> None:
     """Domain, HTTPS, IPv6, search and annual-report facts and their findings."""
+    from govinspect.sitechecks.findings import site_findings
+
     result.domain, result.https, result.ipv6 = checks.domain, checks.https, checks.ipv6
     result.search, result.annual_report = checks.search, checks.annual_report
     result.notes += checks.notes
@@ -323,6 +341,10 @@ TRUNCATED = ("limit/pages", "limit/time", "limit/depth", "limit/links")
 
 def _add_parts(result: SiteResult, parts: SiteParts, options: InspectOptions, profile: Profile, home_url: str) -> None:
     """Footer, letters and guides, and the interaction, service and identity findings."""
+    from govinspect.checks.identity import identity_findings
+    from govinspect.checks.interaction import interaction_findings
+    from govinspect.checks.services import service_findings
+
     as_of = options.as_of.date()
     # "Nothing found" needs every page read: no crawl limit reached, no page's parts lost.
     complete = result.pages > 0 and parts.pages >= result.pages and not any(result.counters.get(k) for k in TRUNCATED)
@@ -358,6 +380,8 @@ def _add_availability(
 
     Also for a site the crawl could not reach at all: that is exactly when the probes matter.
     """
+    from govinspect.checks.availability import availability_findings, coverage_rule
+
     days, min_per_day = coverage_rule(profile)
     try:
         result.availability = reader.availability(
@@ -392,7 +416,7 @@ async def inspect_sites(
     results: list[SiteResult | None] = [None] * len(specs)
     if options.out_dir is not None:
         (options.out_dir / "sites").mkdir(parents=True, exist_ok=True)
-    availability = AvailabilityReader(options.monitor_db) if options.monitor_db is not None else None
+    availability = _availability_reader(options)
     worker = await _start_worker(options)
     try:
         await _run_sites(specs, options, progress, profile, keys, results, worker, availability)
@@ -403,6 +427,24 @@ async def inspect_sites(
             availability.close()
     run.sites = [r for r in results if r is not None]
     return run
+
+
+def _availability_reader(options: InspectOptions) -> AvailabilityReader | None:
+    """The monitor's probe store, when the run was given one."""
+    if options.monitor_db is None:
+        return None
+    from govinspect.monitor.window import AvailabilityReader
+
+    return AvailabilityReader(options.monitor_db)
+
+
+def _portal_hosts(specs: list[SiteSpec], options: InspectOptions) -> dict[str, str]:
+    """region → its portal's host, for the department-domain rule (a full inspection's only)."""
+    if options.checks == "links":
+        return {}
+    from govinspect.sitechecks.probe import portal_hosts
+
+    return portal_hosts(specs)
 
 
 async def _start_worker(options: InspectOptions) -> AnalysisWorker | None:
@@ -431,7 +473,7 @@ async def _run_sites(
             as_of=options.as_of.date(),
         )
         sem = asyncio.Semaphore(max(1, options.parallel_sites))
-        portals = portal_hosts(specs)
+        portals = _portal_hosts(specs, options)
 
         async def one(i: int) -> None:
             async with sem:
@@ -462,7 +504,7 @@ async def inspect_one(
     """
     progress = progress or Progress()
     profile = load_profile(options.profile)
-    availability = AvailabilityReader(options.monitor_db) if options.monitor_db is not None else None
+    availability = _availability_reader(options)
     worker = await _start_worker(options)
     try:
         async with _fetcher_for(options) as fetcher:

@@ -46,7 +46,7 @@ def options_to_json(options: InspectOptions) -> dict[str, Any]:
         "crawl": dataclasses.asdict(options.crawl),
         "capture": options.capture,
         "integrity_fetches": options.integrity_fetches,
-        "attachments": dataclasses.asdict(options.attachments),
+        "attachments": dataclasses.asdict(options.attachments) if options.attachments is not None else {},
         "previous_fingerprints": options.previous_fingerprints,
         "monitor_db": str(options.monitor_db) if options.monitor_db else None,
         "parallel_sites": options.parallel_sites,
