@@ -156,11 +156,16 @@ def inspect(
     ),
 ) -> None:
     """检查网站 Inspect sites politely and write results.json, report.html and evidence."""
-    from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
-
     try:
         monitor_db = _monitor_db_option(monitor_db)
         checks = _checks_option(checks)
+        if replay is None and (urls or sites):
+            from govinspect.crawl.worker import launch_early
+
+            # Before the imports below: the analysis worker starts on the other core meanwhile.
+            launch_early(full=checks == "all")
+        from govinspect.runner import InspectArgs, run_inspect_command, run_replay_command
+
         if replay is not None:
             if urls or sites:
                 raise UsageError("--replay takes the sites from the stored run; give no URL or --sites")
@@ -197,7 +202,7 @@ def _monitor_db_option(value: Path | None) -> Path | None:
     """--monitor-db, else $GOVINSPECT_MONITOR_DB; it must be a monitor database that exists."""
     import os
 
-    from govinspect.monitor.command import DB_ENV
+    from govinspect.monitor.store import DB_ENV
 
     if value is None:
         env = os.environ.get(DB_ENV)
@@ -271,6 +276,9 @@ def demo(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度"),
 ) -> None:
     """演示：检查内置的模拟省网站（无需联网） Inspect the embedded simulated province, offline."""
+    from govinspect.crawl.worker import launch_early
+
+    launch_early(full=True)  # loads the analysers while the province is built
     from govinspect.demo import run_demo
 
     try:

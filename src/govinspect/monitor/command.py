@@ -16,13 +16,12 @@ from govinspect.models import SiteSpec
 from govinspect.monitor.clock import Clock, ScaledClock, SystemClock
 from govinspect.monitor.loop import Monitor, MonitorConfig, MonitorProgress, MonitorStats
 from govinspect.monitor.probe import PROBE_TIMEOUT
-from govinspect.monitor.store import MonitoredSite, ProbeStore, StoreError, site_key
+from govinspect.monitor.store import DB_ENV, MonitoredSite, ProbeStore, StoreError, site_key
 from govinspect.monitor.window import CHINA
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
 
 DEFAULT_DB = "govinspect-monitor.db"
-DB_ENV = "GOVINSPECT_MONITOR_DB"
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])", re.IGNORECASE)
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 
 from govinspect import __version__
 
+# The environment variable naming the database (`govinspect monitor`, `inspect --monitor-db`).
+DB_ENV = "GOVINSPECT_MONITOR_DB"
+
 SCHEMA_VERSION = 1
 APPLICATION = "govinspect-monitor"
 
