@@ -94,3 +94,26 @@ async def test_the_worker_says_when_it_is_ready_and_a_links_only_worker_gives_th
     finally:
         await worker.stop()
     assert remote == analyse_page(body, "text/html", URL)
+
+
+async def test_a_worker_launched_early_is_adopted_by_the_run_of_its_kind_only():
+    # The command line starts the worker before its own imports; the run must use that
+    # process (not start a second one), and only a run that wants the same analyses.
+    from govinspect.crawl import worker as worker_module
+
+    worker_module.launch_early(full=False)
+    early_pid = worker_module._early[False][0].pid
+    worker_module.launch_early(full=False)  # a second call keeps the one waiting
+    assert worker_module._early[False][0].pid == early_pid
+
+    full = AnalysisWorker(full=True)
+    assert full._proc.pid is None  # not the links-only process: a new one, not yet started
+    links = AnalysisWorker(full=False)
+    await links.start()
+    try:
+        assert links._proc.pid == early_pid
+        remote = await links.analyse(PAGE.read_bytes(), "text/html", URL)
+    finally:
+        await links.stop()
+    assert remote.urls == analyse_page(PAGE.read_bytes(), "text/html", URL).urls
+    assert False not in worker_module._early
