@@ -417,6 +417,9 @@ _mount_scale()
 
 def main() -> None:
     """Console-script entry point."""
+    from govinspect.gctune import tune_gc
+
+    tune_gc()
     try:
         app()
     except KeyboardInterrupt:

@@ -70,6 +70,9 @@ class AnalysisTimeout(Exception):
 
 
 def _worker_main(conn: Connection, full: bool = True) -> None:
+    from govinspect.gctune import tune_gc
+
+    tune_gc()
     replies: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
 
     def sender() -> None:
