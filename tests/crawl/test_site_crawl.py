@@ -259,3 +259,34 @@ async def test_a_missing_page_is_confirmed_after_a_short_pause_and_a_busy_one_af
     gone, busy = times["/gone.html"], times["/busy.html"]
     assert len(gone) >= 2 and gone[-1] - gone[-2] < 1.0
     assert len(busy) >= 2 and busy[1] - busy[0] >= 1.5
+
+
+async def test_links_found_on_a_page_are_checked_before_the_pages_found_with_them(aiohttp_server):
+    # Checks are the crawler process's own work; taken first, they never pile up at the end
+    # of the crawl while the analysis worker waits. Pages still go breadth-first.
+    order: list[str] = []
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.path == "/robots.txt":
+            return web.Response(status=404)
+        if request.method == "HEAD" or not request.path.startswith("/files/"):
+            order.append(request.path)  # (the attachments' text is read after the crawl)
+        if request.path == "/":
+            links = "".join(f'<a href="/zwgk/{i}.html">通知{i}</a><a href="/files/{i}.pdf">附件{i}</a>' for i in range(5))
+            return web.Response(text=page("安平县人民政府", links), content_type="text/html")
+        if request.path.startswith("/files/"):
+            return web.Response(body=b"%PDF-1.4 " + b"0" * 100, content_type="application/pdf")
+        return web.Response(text=page("政务公开", ""), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    server = await aiohttp_server(app)
+    opts = dataclasses.replace(options(server.port), politeness=PolitenessConfig(per_host=1, delay=0.0))
+    run = await inspect_sites([SiteSpec(url=f"http://{A}/")], dataclasses.replace(opts, crawl=CrawlConfig(workers=1)))
+    assert run.sites[0].status == "inspected"
+    files = [i for i, p in enumerate(order) if p.startswith("/files/")]
+    zwgk = [i for i, p in enumerate(order) if p.startswith("/zwgk/")]
+    assert len(files) == 5 and zwgk
+    assert max(files) < min(zwgk)
+    # the nav's 政务公开 first, then the list, in document order
+    assert [order[i] for i in zwgk[:6]] == ["/zwgk/index.html"] + [f"/zwgk/{i}.html" for i in range(5)]

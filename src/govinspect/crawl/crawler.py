@@ -13,6 +13,7 @@ dropped after parsing, and the link graph is two integer arrays.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import secrets
 import time
@@ -54,6 +55,11 @@ if TYPE_CHECKING:  # the analysers load only when a run asks for them (not for a
     from govinspect.analyze.pageparts import PageParts
 
 T = TypeVar("T")
+
+# Queue lanes: link checks go before pages. A check is work for the crawler's own process only
+# (a page's parsing is shared with the analysis worker); checked as they are found, they no
+# longer pile up at the end of the crawl while the worker has nothing left to parse.
+_CHECK_LANE, _PAGE_LANE = 0, 1
 
 # Tags whose in-scope targets are pages to crawl (when they look like HTML).
 _PAGE_TAGS = frozenset({"a", "area", "frame", "iframe", "meta", "script-redirect", SCRIPT_PAGER_TAG})
@@ -218,7 +224,9 @@ class SiteCrawler:
         self.edge_src = array("I")
         self.edge_tgt = array("I")
         self.outcomes: dict[int, LinkOutcome] = {}
-        self.queue: asyncio.Queue[tuple[str, int, int]] = asyncio.Queue()
+        # (lane, order found, kind, id, depth): checks first, then pages breadth-first.
+        self.queue: asyncio.PriorityQueue[tuple[int, int, str, int, int]] = asyncio.PriorityQueue()
+        self._seq = itertools.count()
         self.pages = 0
         self.scheduled_pages = 0
         self.scheduled_links = 0
@@ -528,10 +536,10 @@ class SiteCrawler:
                 return
             self.scheduled_pages += 1
             self.scheduled_links += 1
-            self.queue.put_nowait(("page", tid, depth))
+            self.queue.put_nowait((_PAGE_LANE, next(self._seq), "page", tid, depth))
         else:
             self.scheduled_links += 1
-            self.queue.put_nowait(("check", tid, depth))
+            self.queue.put_nowait((_CHECK_LANE, next(self._seq), "check", tid, depth))
 
     async def _check_job(self, uid: int) -> None:
         url = self.urls[uid]
@@ -592,7 +600,7 @@ class SiteCrawler:
 
     async def _worker(self) -> None:
         while True:
-            kind, uid, depth = await self.queue.get()
+            _, _, kind, uid, depth = await self.queue.get()
             try:
                 if time.monotonic() > self._deadline:
                     self.outcomes.setdefault(
