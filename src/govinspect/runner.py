@@ -11,12 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from govinspect import __version__
 from govinspect.crawl.crawler import CrawlConfig
@@ -25,6 +20,9 @@ from govinspect.crawl.urls import normalize_url
 from govinspect.inspect import InspectOptions, Progress, run_inspection
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
+
+if TYPE_CHECKING:  # rich loads only to draw: a --quiet run never does (~50 ms)
+    from rich.console import Console
 
 
 class ArgumentProblem(Exception):
@@ -63,6 +61,9 @@ class ConsoleProgress(Progress):
     """A rich progress bar on standard error: sites done, and pages of the sites running."""
 
     def __init__(self, total: int, console: Console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
         self.console = console
         self.bar = RichProgress(
             TextColumn("[bold]检查进度"),
@@ -170,6 +171,8 @@ def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
 
 def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
     """The per-site summary a person reads at the end of a run."""
+    from rich.table import Table
+
     table = Table(title=f"检查结果（监测时间点 {run.as_of}）", show_lines=False)
     for col in ("网站", "状态", "结论", "得分", "页面", "链接", "首页死链", "其他死链", "受限链接", "用时(秒)"):
         table.add_column(col)
@@ -226,21 +229,26 @@ def execute(
 
         # Checked before the run: finding out after an hour of crawling would be cruel.
         raise UsageError(f"--json {json_out}: directory {Path(json_out).parent} does not exist")  # type: ignore[arg-type]
-    console = Console(stderr=True)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         from govinspect.cli import UsageError
 
         raise UsageError(f"--out {out_dir}: cannot create directory ({exc.strerror})") from None
+    console = None
     if quiet:
         run = run_inspection(specs, options)
     else:
+        from rich.console import Console
+
+        console = Console(stderr=True)
         with ConsoleProgress(len(specs), console) as progress:
             run = run_inspection(specs, options, progress)
     write_outputs(run, out_dir, json_out)
     _write_review_sheets(run, options, out_dir)
-    if not quiet:
+    if console is not None:
+        from rich.console import Console
+
         summary_console = console if json_out == "-" else Console()
         if not summary_console.is_terminal:
             # Piped output: do not squeeze site names into rich's 80-column default.
