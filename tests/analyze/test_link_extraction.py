@@ -468,3 +468,33 @@ def test_page_url_is_normalised_before_use() -> None:
     page = extract_links('<a href="b.html">b</a>', "HTTP://WWW.JYX.GOV.CN:80/a/index.html#top")
     assert page.base_url == f"{SITE}/a/index.html"
     assert triples(page) == {("a", "href", f"{SITE}/a/b.html")}
+
+
+_INVENTORY_PAGE = """<!DOCTYPE html><html><head><title>安平县人民政府</title><base href="/xxgk/">
+<base target="_blank"><meta name="keywords" content="政务公开"><meta name="description">
+<meta content="no name"><style>.nav{color:#333}</style><script src="/js/jquery.js"></script>
+<script>var a = 1;</script></head><body>
+<iframe src="/ad.html"></iframe><iframe name="empty"></iframe><frame src="/f.html">
+<marquee style="display:none"><a href="http://spam.example/">博彩</a></marquee>
+<template><p>模板</p></template><svg><title>图标</title></svg>
+<div hidden><style>.x{}</style></div></body></html>"""
+
+
+@pytest.mark.parametrize("name", ["portal_home_trs_gbk.html", "frameset_archive_bureau.html", "malformed_attributes.html",
+                                  "commented_and_scripted_links.html", "base_href_column_list.html", ""])
+def test_the_walk_collects_what_integrity_analysis_reads(name: str) -> None:
+    # One walk of the tree serves links and integrity: its inventory must be exactly what
+    # `tree.css(INVENTORY)` gives, in document order, and the links must not change.
+    from selectolax.lexbor import LexborHTMLParser
+
+    from govinspect.analyze.illegal import INVENTORY
+    from govinspect.net.decoding import decode_body
+
+    html = decode_body((PAGES / name).read_bytes(), "text/html")[0] if name else _INVENTORY_PAGE
+    tree = LexborHTMLParser(html)
+    with_inventory = extract_links(html, "http://www.anping.gov.cn/a/b.html", tree=tree, inventory=True)
+    plain = extract_links(html, "http://www.anping.gov.cn/a/b.html", tree=tree)
+    assert with_inventory.inventory is not None and plain.inventory is None
+    assert [n.mem_id for n in with_inventory.inventory] == [n.mem_id for n in tree.css(INVENTORY)]
+    assert with_inventory.links == plain.links and with_inventory.title == plain.title
+    assert with_inventory.page_url == "http://www.anping.gov.cn/a/b.html"

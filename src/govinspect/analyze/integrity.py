@@ -117,11 +117,15 @@ def page_integrity(
     as_of: date | None = None,
     is_home: bool = False,
     site_hosts: frozenset[str] = frozenset(),
+    inventory: list[LexborNode] | None = None,
+    page_url: str | None = None,
 ) -> PageIntegrity:
     """The integrity facts of one decoded page; `tree` shares an existing parse (read only).
 
     `site_hosts` are the inspected site's hosts (links to them are never outside links);
     `as_of` bounds the birth dates of ID numbers; the homepage also gets its fingerprint.
+    A caller that has them passes `tree.css(INVENTORY)` as `inventory` (`extract_links` can
+    collect it in its own walk) and the page's `normalize_url` as `page_url`.
     """
     if tree is None:
         tree = LexborHTMLParser(html)
@@ -131,11 +135,11 @@ def page_integrity(
     # template elements are cut out of the text the analysers' first looks read.
     # The first looks, reading only what is new on a page of a site seen before
     # (analyze/repeated.py); an analyser left without one (None) looks for itself.
-    inventory: list[LexborNode] | None = None
-    page_url: str | None = None
     try:
-        inventory = tree.css(INVENTORY)
-        page_url = normalize_url(url) or url
+        if inventory is None:
+            inventory = tree.css(INVENTORY)
+        if page_url is None:
+            page_url = normalize_url(url) or url
         look = first_looks(
             page_url, html_without_code(html, inventory), code_free_text(tree, inventory), site_hosts, as_of
         )

@@ -46,6 +46,15 @@ _SELECTOR = (
     "title,[style],[hidden]"
 )
 
+# With the elements content-integrity analysis reads (`analyze.illegal.INVENTORY`): one walk of
+# the tree serves both (`extract_links(..., inventory=True)`).
+_SELECTOR_WITH_INVENTORY = _SELECTOR + ",marquee,style,template"
+# INVENTORY's elements: tag → the attributes it must have.
+_INVENTORY_NEEDS: dict[str, tuple[str, ...]] = {
+    "base": ("href",), "script": (), "iframe": ("src",), "frame": ("src",), "title": (),
+    "meta": ("name", "content"), "marquee": (), "style": (), "template": (),
+}
+
 # tag → attributes that hold a single URL (srcset handled separately).
 _URL_ATTRS: dict[str, tuple[str, ...]] = {
     "a": ("href",),
@@ -101,6 +110,9 @@ class PageLinks:
     links: list[RawLink] = field(default_factory=list)
     title: str = ""
     meta_refresh: str | None = None  # absolute target of <meta http-equiv="refresh">
+    page_url: str = ""  # the page's URL, normalised
+    # With `extract_links(..., inventory=True)`: what `tree.css(analyze.illegal.INVENTORY)` gives.
+    inventory: list[LexborNode] | None = None
 
 
 def _collapse(text: str) -> str:
@@ -203,13 +215,16 @@ def _anchor_text(node: LexborNode, attrs: dict[str, str | None]) -> str:
     return ""
 
 
-def extract_links(html: str, page_url: str, *, tree: LexborHTMLParser | None = None) -> PageLinks:
+def extract_links(
+    html: str, page_url: str, *, tree: LexborHTMLParser | None = None, inventory: bool = False
+) -> PageLinks:
     """Parse `html` (fetched from `page_url`) once and return its links, title and refresh.
 
     Links come in document order, de-duplicated on (url, tag): the first occurrence's text is
     kept (or the first non-empty one), and a link counts as hidden only when every occurrence is.
     Pass `tree` when the caller has already parsed `html` (it is then not read); the tree is only
-    read, never changed.
+    read, never changed. With `inventory`, the same walk of the tree also collects the elements
+    content-integrity analysis reads (`PageLinks.inventory`).
     """
     page = normalize_url(page_url) or page_url
     if tree is None:
@@ -222,13 +237,18 @@ def extract_links(html: str, page_url: str, *, tree: LexborHTMLParser | None = N
     base_seen = False
     title = ""
     last_mem_id = -1
-    for node in tree.css(_SELECTOR):
+    found: list[LexborNode] | None = [] if inventory else None
+    for node in tree.css(_SELECTOR_WITH_INVENTORY if inventory else _SELECTOR):
         mem_id = node.mem_id
         if mem_id == last_mem_id:
             continue  # an element matched by two selectors of the list comes twice in a row
         last_mem_id = mem_id
         tag = node.tag
         attrs = node.attributes
+        if found is not None:
+            need = _INVENTORY_NEEDS.get(tag)
+            if need is not None and all(name in attrs for name in need):
+                found.append(node)
         if "hidden" in attrs or ("style" in attrs and style_hides(attrs["style"] or "")):
             hiding.append(node)
         if tag in _CARRIERS:
@@ -247,7 +267,7 @@ def extract_links(html: str, page_url: str, *, tree: LexborHTMLParser | None = N
         base = page
     hidden_ids = _hidden_ids(hiding) if hiding else _EMPTY
 
-    result = PageLinks(base_url=base, title=title)
+    result = PageLinks(base_url=base, title=title, page_url=page, inventory=found)
     links = result.links
     index: dict[tuple[str, str], RawLink] = {}
 

@@ -101,7 +101,9 @@ def analyse_text(
     not_found = not_found_text(text, scan)
     try:
         tree = LexborHTMLParser(text)
-        page = extract_links(text, page_url, tree=tree)
+        # With the freshness and integrity facts asked for, the links' walk of the tree also
+        # collects the elements integrity analysis reads.
+        page = extract_links(text, page_url, tree=tree, inventory=as_of is not None)
     except Exception as exc:  # a parser crash on one page must not stop the site
         failed = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
         return failed._replace(encoding=encoding, not_found_text=not_found)
@@ -134,7 +136,10 @@ def analyse_text(
             facts = page_facts(text, page_url, as_of=as_of, is_home=is_home, tree=tree, scan=scan)
         except Exception as exc:  # the links are still good; the freshness facts are lost
             error = f"facts: {type(exc).__name__}: {exc}"[:200]
-        integrity = page_integrity(text, page_url, tree=tree, as_of=as_of, is_home=is_home, site_hosts=site_hosts)
+        integrity = page_integrity(
+            text, page_url, tree=tree, as_of=as_of, is_home=is_home, site_hosts=site_hosts,
+            inventory=page.inventory, page_url=page.page_url,
+        )
     parts = None
     if as_of is not None and not_found is None:
         try:
