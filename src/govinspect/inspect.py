@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from govinspect import __version__
@@ -405,9 +406,14 @@ def _add_availability(
 
 
 async def inspect_sites(
-    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None,
+    on_done: Callable[[RunResult, AnalysisWorker | None], Awaitable[None]] | None = None,
 ) -> RunResult:
-    """Inspect every site (bounded parallelism) and return the run's result."""
+    """Inspect every site (bounded parallelism) and return the run's result.
+
+    `on_done(run, worker)` is awaited when every site is done, while the analysis worker (None
+    when there is none) still runs: the command line has it write the run's office reports.
+    """
     progress = progress or Progress()
     profile = load_profile(options.profile)
     run = RunResult(version=__version__, as_of=options.as_of.isoformat(), profile=profile.id,
@@ -420,12 +426,14 @@ async def inspect_sites(
     worker = await _start_worker(options)
     try:
         await _run_sites(specs, options, progress, profile, keys, results, worker, availability)
+        run.sites = [r for r in results if r is not None]
+        if on_done is not None:
+            await on_done(run, worker if worker is not None and worker.alive else None)
     finally:
         if worker is not None:
             await worker.stop()
         if availability is not None:
             availability.close()
-    run.sites = [r for r in results if r is not None]
     return run
 
 
@@ -548,9 +556,10 @@ def _write_site_partial(path: Path, site: SiteResult) -> None:
 
 
 def run_inspection(
-    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None
+    specs: list[SiteSpec], options: InspectOptions, progress: Progress | None = None,
+    on_done: Callable[[RunResult, AnalysisWorker | None], Awaitable[None]] | None = None,
 ) -> RunResult:
     """Synchronous wrapper for `inspect_sites` (the CLI's entry)."""
-    return asyncio.run(inspect_sites(specs, options, progress))
+    return asyncio.run(inspect_sites(specs, options, progress, on_done))
 
 

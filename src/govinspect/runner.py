@@ -7,6 +7,7 @@ per-site summary and decides the exit status.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,11 +19,14 @@ from govinspect.crawl.crawler import CrawlConfig
 from govinspect.crawl.politeness import PolitenessConfig
 from govinspect.crawl.urls import normalize_url
 from govinspect.inspect import InspectOptions, Progress, run_inspection
+from govinspect.report.office import OFFICE_FILES
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
 
 if TYPE_CHECKING:  # rich loads only to draw: a --quiet run never does (~50 ms)
     from rich.console import Console
+
+    from govinspect.crawl.worker import AnalysisWorker
 
 
 class ArgumentProblem(Exception):
@@ -152,21 +156,42 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
 def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
     """results.json, report.html, report.docx, report.xlsx in `out_dir`; and --json PATH|-."""
     from govinspect.report.docx import write_report_docx
+    from govinspect.report.xlsx import write_report_xlsx
+
+    _write_results_and_html(run, out_dir, json_out)
+    write_report_xlsx(run, out_dir / "report.xlsx")
+    write_report_docx(run, out_dir / "report.docx")
+
+
+def _write_results_and_html(run: RunResult, out_dir: Path, json_out: str | None) -> None:
     from govinspect.report.html import write_report_html
     from govinspect.report.results import write_results, write_results_stream
-    from govinspect.report.xlsx import write_report_xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     write_results(run, out_dir / "results.json")
     write_report_html(run, out_dir / "report.html")
-    write_report_xlsx(run, out_dir / "report.xlsx")
-    write_report_docx(run, out_dir / "report.docx")
     if json_out == "-":
         write_results_stream(run, sys.stdout)
         sys.stdout.write("\n")
         sys.stdout.flush()
     elif json_out:
         write_results(run, Path(json_out))
+
+
+async def write_run_outputs(
+    run: RunResult, worker: AnalysisWorker | None, out_dir: Path, json_out: str | None, profile: str
+) -> None:
+    """Everything a run writes, at its end: the analysis worker (when there is one) writes the
+    office reports, having their libraries loaded, while this process writes results.json and
+    report.html; whatever the worker could not write is written here after it."""
+    from govinspect.report.office import write_office_reports
+
+    asked = asyncio.ensure_future(worker.write_reports(run, out_dir, profile)) if worker else None
+    await asyncio.sleep(0)  # the request leaves before this process gets busy
+    _write_results_and_html(run, out_dir, json_out)
+    failed = await asked if asked is not None else list(OFFICE_FILES)
+    names = tuple(name for name in OFFICE_FILES if any(f.startswith(name) for f in failed))
+    write_office_reports(run, out_dir, profile=profile, only=names, strict=True)
 
 
 def print_summary(run: RunResult, console: Console, out_dir: Path) -> None:
@@ -236,16 +261,18 @@ def execute(
 
         raise UsageError(f"--out {out_dir}: cannot create directory ({exc.strerror})") from None
     console = None
+
+    async def write_all(run: RunResult, worker: AnalysisWorker | None) -> None:
+        await write_run_outputs(run, worker, out_dir, json_out, options.profile)
+
     if quiet:
-        run = run_inspection(specs, options)
+        run = run_inspection(specs, options, on_done=write_all)
     else:
         from rich.console import Console
 
         console = Console(stderr=True)
         with ConsoleProgress(len(specs), console) as progress:
-            run = run_inspection(specs, options, progress)
-    write_outputs(run, out_dir, json_out)
-    _write_review_sheets(run, options, out_dir)
+            run = run_inspection(specs, options, progress, on_done=write_all)
     if console is not None:
         from rich.console import Console
 
@@ -275,14 +302,6 @@ def load_previous_fingerprints(path: Path) -> dict[str, dict[str, Any]]:
         if isinstance(fp, dict) and site.get("url"):
             out[site_identity(SiteSpec(url=site["url"], site_code=site.get("site_code")))] = fp
     return out
-
-
-def _write_review_sheets(run: RunResult, options: InspectOptions, out_dir: Path) -> None:
-    """findings-review.csv/.xlsx for the inspector (written once per run; rescore never overwrites them)."""
-    from govinspect.profiles.loader import load_profile
-    from govinspect.scoring.rescore import write_review_sheets
-
-    write_review_sheets(run, load_profile(options.profile), out_dir)
 
 
 def load_stored_run(directory: Path) -> tuple[list[SiteSpec], str | None]:

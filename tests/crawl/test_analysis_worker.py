@@ -117,3 +117,50 @@ async def test_a_worker_launched_early_is_adopted_by_the_run_of_its_kind_only():
         await links.stop()
     assert remote.urls == analyse_page(PAGE.read_bytes(), "text/html", URL).urls
     assert False not in worker_module._early
+
+
+def _small_run():
+    from govinspect.models import DeadLink, RunResult, SiteResult, SiteSpec
+
+    site = SiteResult(spec=SiteSpec(url="http://www.qingshan.gov.cn/", name="青山县人民政府", site_code="3301000001"))
+    site.pages = 12
+    site.dead_links = [DeadLink(source="http://www.qingshan.gov.cn/", target="http://www.qingshan.gov.cn/gone.html",
+                                status=404, reason="http_404", scope="home", kind="page")]
+    return RunResult(version="0.1.0", as_of="2024-06-15T00:00:00+08:00", profile="gov2019", sites=[site])
+
+
+async def test_the_worker_writes_the_office_reports_at_the_end_of_a_run(tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    worker = AnalysisWorker(full=False)
+    await worker.start()
+    try:
+        failed = await worker.write_reports(_small_run(), tmp_path, "gov2019")
+    finally:
+        await worker.stop()
+    assert failed == []
+    cells = [c.text for t in Document(str(tmp_path / "report.docx")).tables for r in t.rows for c in r.cells]
+    assert "http://www.qingshan.gov.cn/gone.html" in cells
+    rows = list(load_workbook(tmp_path / "report.xlsx")["死链明细"].values)
+    assert rows[1][4] == "http://www.qingshan.gov.cn/gone.html"
+    assert (tmp_path / "findings-review.csv").is_file() and (tmp_path / "findings-review.xlsx").is_file()
+
+
+async def test_what_the_worker_cannot_write_is_written_by_the_crawlers_process(tmp_path):
+    # A worker gone before the run's end: every office report is still written, by the
+    # crawler's own process, next to results.json and report.html.
+    from govinspect.runner import write_run_outputs
+
+    worker = AnalysisWorker(full=False)
+    await worker.start()
+    worker._proc.kill()
+    worker._proc.join(5)
+    try:
+        assert len(await worker.write_reports(_small_run(), tmp_path, "gov2019")) == 3
+        await write_run_outputs(_small_run(), worker, tmp_path, None, "gov2019")
+    finally:
+        await worker.stop()
+    for name in ("results.json", "report.html", "report.xlsx", "report.docx", "findings-review.csv",
+                 "findings-review.xlsx"):
+        assert (tmp_path / name).stat().st_size > 0, name

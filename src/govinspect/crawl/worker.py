@@ -11,10 +11,15 @@ Protocol over one duplex pipe (pickled tuples):
 
     worker → main   ("ready", -1, None) once, when its warm-up is done
     main → worker   ("analyse", id, body, ctype, url, as_of, is_home, site_hosts) → ("analysed", id, pack(PageAnalysis))
+                    ("reports", id, RunResult, out_dir, profile) → ("reported", id, ["name: error", ...])
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
 crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
 `WorkerGone` and the crawler carries on in-process (see `crawl/crawler.py`).
+
+At the end of a run the worker also writes the reports built with openpyxl and python-docx
+(`report/office.py`), which it imported while it waited for the first page: the crawler's
+process writes results.json and report.html meanwhile, and whatever the worker could not.
 
 The command line starts the process before its own imports (`launch_early`): the worker then
 loads what analysis needs on the other core while the crawler's process is still starting.
@@ -40,9 +45,14 @@ import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from govinspect.crawl.pageanalysis import PageAnalysis, analyse_page, pack, unpack, warm_up
+from govinspect.report.office import OFFICE_FILES
+
+if TYPE_CHECKING:
+    from govinspect.models import RunResult
 
 # A page whose parse takes longer than this is reported as a parse error (pathological HTML).
 ANALYSIS_TIMEOUT = 120.0
@@ -105,6 +115,14 @@ def _worker_main(conn: Connection, full: bool = True) -> None:
         warm_up(full=full)
     except Exception:  # the first real page will report what is wrong
         pass
+    try:
+        # The report writers the run's end would otherwise wait for. Before "ready": until
+        # then the crawler parses pages itself instead of waiting for them here.
+        from govinspect.report.office import preload
+
+        preload()
+    except Exception:  # the reports are written in the crawler's process then
+        pass
     replies.put(("ready", -1, None))
     while True:
         msg = inbox.get()
@@ -115,6 +133,15 @@ def _worker_main(conn: Connection, full: bool = True) -> None:
             except Exception as exc:  # never let one page kill the worker
                 analysis = PageAnalysis.failed(f"{type(exc).__name__}: {exc}"[:200])
             replies.put(("analysed", req_id, pack(analysis)))
+        elif msg[0] == "reports":
+            _, req_id, run, out_dir, profile = msg
+            try:
+                from govinspect.report.office import write_office_reports
+
+                failed = write_office_reports(run, Path(out_dir), profile=profile)
+            except Exception as exc:
+                failed = [f"reports: {type(exc).__name__}: {exc}"[:300]]
+            replies.put(("reported", req_id, failed))
         elif msg[0] == "stop":
             break
     replies.put(None)
@@ -333,6 +360,14 @@ class AnalysisWorker:
             self._gone()
             return PageAnalysis.failed(f"analysis took longer than {ANALYSIS_TIMEOUT:.0f} s")
         return unpack(wire)
+
+    async def write_reports(self, run: RunResult, out_dir: Path, profile: str | None) -> list[str]:
+        """Have the worker write report.xlsx, report.docx and the findings-review sheets
+        (`report/office.write_office_reports`); "name: error" for each it could not."""
+        try:
+            return list(await self._call("reports", run, str(out_dir), profile))
+        except (WorkerGone, AnalysisTimeout) as exc:
+            return [f"{name}: {type(exc).__name__}" for name in OFFICE_FILES]
 
     async def stop(self) -> None:
         """Stop the worker after it has answered everything sent so far."""
