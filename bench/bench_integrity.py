@@ -17,9 +17,11 @@ tables and traps included), rendered once up front. Each repetition runs
 
 CPU time (time.process_time) of each pass; the median of the repetitions is reported, with the
 per-page cost and the overhead over the analysis without integrity. The pass order rotates
-between repetitions so no configuration always runs warm or cold. On a shared machine two
-passes see different loads, so each pass with integrity also times `page_integrity` inside it:
-its share of the rest of the same pass is the second, steadier figure.
+between repetitions so no configuration always runs warm or cold. The overhead is the median,
+over the repetitions, of each repetition's own ratio (its pass with integrity against its pass
+without, run one after the other): on a shared machine whose speed drifts over minutes, a
+ratio of the medians compares passes run far apart. Each pass with integrity also times
+`page_integrity` inside it: its share of the rest of the same pass is the second figure.
 
 `--real-pages` (default: the htmldate-zh pages of ../shared/benchmarks, read in place, never
 copied) repeats the measurement on real published pages: large news and portal pages with
@@ -188,7 +190,6 @@ def measure(
     integrity_module.page_integrity = _REAL_INTEGRITY  # type: ignore[assignment]
 
     n = len(pages) * rounds
-    base = statistics.median(times[configs[0][0]])
     lines = [
         f"**{corpus}** — pages: {len(pages)} ({total_mb:.1f} MB of HTML), each pass {rounds}× over them; "
         f"median of {args.reps} repetitions, CPU time (time.process_time)",
@@ -196,13 +197,16 @@ def measure(
         f"patterns packaged; {len(big.patterns):,} inflated (+{len(big.patterns) - len(packaged.patterns):,}, "
         f"compiled in {build_s:.1f} s)",
         "",
-        "| analysis of a page | ms/page | overhead (pass vs pass) | integrity's share of the same pass |",
+        "| analysis of a page | ms/page | overhead (pass vs pass, median of the repetitions' ratios) "
+        "| integrity's share of the same pass |",
         "| --- | ---: | ---: | ---: |",
     ]
+    base_times = times[configs[0][0]]
     for name, _ in configs:
         med = statistics.median(times[name])
         first = name == configs[0][0]
-        over = "—" if first else f"{100 * (med - base) / base:+.1f} %"
+        ratios = [t / b for t, b in zip(times[name], base_times)]
+        over = "—" if first else f"{100 * (statistics.median(ratios) - 1):+.1f} %"
         share = "—" if first else f"{100 * statistics.median(shares[name]):.1f} %"
         lines.append(f"| {name} | {1000 * med / n:.3f} | {over} | {share} |")
     return "\n".join(lines)
