@@ -18,8 +18,9 @@ crawler's `send` never waits for an analysis and a full pipe can never deadlock.
 `WorkerGone` and the crawler carries on in-process (see `crawl/crawler.py`).
 
 At the end of a run the worker also writes the reports built with openpyxl and python-docx
-(`report/office.py`), which it imported while it waited for the first page: the crawler's
-process writes results.json and report.html meanwhile, and whatever the worker could not.
+(`report/office.py`), whose libraries it loads before it says it is ready (the crawler parses
+the first pages itself meanwhile): the crawler's process writes results.json and report.html
+meanwhile, and whatever the worker could not.
 
 The command line starts the process before its own imports (`launch_early`): the worker then
 loads what analysis needs on the other core while the crawler's process is still starting.

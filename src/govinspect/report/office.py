@@ -3,8 +3,8 @@ findings-review sheets.
 
 They are the slow part of a run's end (the two libraries take ~0.1 s to import, the files as
 long again to build), so a crawl hands them to its analysis worker, which loaded the libraries
-while it waited for the first page; see `write_office_reports` and crawl/worker.py. Every file
-is written atomically, so the crawler's process can write again whatever the worker could not.
+before it said it was ready; see `write_office_reports` and crawl/worker.py. Every file is
+written atomically, so the crawler's process can write again whatever the worker could not.
 """
 
 from __future__ import annotations
