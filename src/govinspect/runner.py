@@ -191,6 +191,8 @@ async def write_run_outputs(
     _write_results_and_html(run, out_dir, json_out)
     failed = await asked if asked is not None else list(OFFICE_FILES)
     names = tuple(name for name in OFFICE_FILES if any(f.startswith(name) for f in failed))
+    if any(not f.startswith(OFFICE_FILES) for f in failed):  # a failure naming no file: all here
+        names = OFFICE_FILES
     write_office_reports(run, out_dir, profile=profile, only=names, strict=True)
 
 

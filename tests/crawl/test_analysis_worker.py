@@ -164,3 +164,15 @@ async def test_what_the_worker_cannot_write_is_written_by_the_crawlers_process(t
     for name in ("results.json", "report.html", "report.xlsx", "report.docx", "findings-review.csv",
                  "findings-review.xlsx"):
         assert (tmp_path / name).stat().st_size > 0, name
+
+
+async def test_a_failure_that_names_no_report_has_them_all_written_here(tmp_path):
+    from govinspect.runner import write_run_outputs
+
+    class Confused:
+        async def write_reports(self, run, out_dir, profile):
+            return ["reports: RuntimeError: something unexpected"]
+
+    await write_run_outputs(_small_run(), Confused(), tmp_path, None, "gov2019")  # type: ignore[arg-type]
+    for name in ("report.xlsx", "report.docx", "findings-review.csv", "findings-review.xlsx", "results.json"):
+        assert (tmp_path / name).stat().st_size > 0, name

@@ -142,7 +142,7 @@ def _worker_main(conn: Connection, full: bool = True) -> None:
 
                 failed = write_office_reports(run, Path(out_dir), profile=profile)
             except Exception as exc:
-                failed = [f"reports: {type(exc).__name__}: {exc}"[:300]]
+                failed = [f"{name}: {type(exc).__name__}: {exc}"[:300] for name in OFFICE_FILES]
             replies.put(("reported", req_id, failed))
         elif msg[0] == "stop":
             break
