@@ -19,7 +19,7 @@ from govinspect.crawl.crawler import CrawlConfig
 from govinspect.crawl.politeness import PolitenessConfig
 from govinspect.crawl.urls import normalize_url
 from govinspect.inspect import InspectOptions, Progress, run_inspection
-from govinspect.report.office import OFFICE_FILES
+from govinspect.report.office import OFFICE_FILES, write_office_reports
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.types import DEFAULT_USER_AGENT, FetchConfig
 
@@ -155,12 +155,8 @@ def build_options(args: InspectArgs, out_dir: Path) -> InspectOptions:
 
 def write_outputs(run: RunResult, out_dir: Path, json_out: str | None) -> None:
     """results.json, report.html, report.docx, report.xlsx in `out_dir`; and --json PATH|-."""
-    from govinspect.report.docx import write_report_docx
-    from govinspect.report.xlsx import write_report_xlsx
-
     _write_results_and_html(run, out_dir, json_out)
-    write_report_xlsx(run, out_dir / "report.xlsx")
-    write_report_docx(run, out_dir / "report.docx")
+    write_office_reports(run, out_dir, profile=None, only=("report.xlsx", "report.docx"), strict=True)
 
 
 def _write_results_and_html(run: RunResult, out_dir: Path, json_out: str | None) -> None:
@@ -184,15 +180,12 @@ async def write_run_outputs(
     """Everything a run writes, at its end: the analysis worker (when there is one) writes the
     office reports, having their libraries loaded, while this process writes results.json and
     report.html; whatever the worker could not write is written here after it."""
-    from govinspect.report.office import write_office_reports
-
     asked = asyncio.ensure_future(worker.write_reports(run, out_dir, profile)) if worker else None
     await asyncio.sleep(0)  # the request leaves before this process gets busy
     _write_results_and_html(run, out_dir, json_out)
     failed = await asked if asked is not None else list(OFFICE_FILES)
-    names = tuple(name for name in OFFICE_FILES if any(f.startswith(name) for f in failed))
-    if any(not f.startswith(OFFICE_FILES) for f in failed):  # a failure naming no file: all here
-        names = OFFICE_FILES
+    # A failure naming no known file (a worker of another version) has them all written here.
+    names = OFFICE_FILES if set(failed) - set(OFFICE_FILES) else tuple(n for n in OFFICE_FILES if n in failed)
     write_office_reports(run, out_dir, profile=profile, only=names, strict=True)
 
 

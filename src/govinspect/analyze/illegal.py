@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from govinspect.analyze.hiding import frame_hiding, hidden_blocks, loose_block
+from govinspect.analyze.links import INVENTORY_NEEDS
 from govinspect.analyze.nodes import collapse
 from govinspect.analyze.scriptwrites import script_links, written_by_scripts
 from govinspect.analyze.spamwords import SpamHit, SpamLexicon, _remember, load_spam_lexicon
@@ -426,7 +427,7 @@ def _page_text(
     return text
 
 
-INVENTORY = "base[href], script, iframe[src], frame[src], title, meta[name][content], marquee, style, template"
+INVENTORY = ", ".join(tag + "".join(f"[{a}]" for a in needs) for tag, needs in INVENTORY_NEEDS.items())
 
 
 def _script_texts(nodes: Iterable[LexborNode]) -> list[str]:

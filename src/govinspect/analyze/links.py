@@ -46,14 +46,14 @@ _SELECTOR = (
     "title,[style],[hidden]"
 )
 
-# With the elements content-integrity analysis reads (`analyze.illegal.INVENTORY`): one walk of
-# the tree serves both (`extract_links(..., inventory=True)`).
-_SELECTOR_WITH_INVENTORY = _SELECTOR + ",marquee,style,template"
-# INVENTORY's elements: tag → the attributes it must have.
-_INVENTORY_NEEDS: dict[str, tuple[str, ...]] = {
+# The elements content-integrity analysis reads (`analyze.illegal.INVENTORY` is this as a
+# selector): tag → the attributes it must have. One walk of the tree serves both
+# (`extract_links(..., inventory=True)`).
+INVENTORY_NEEDS: dict[str, tuple[str, ...]] = {
     "base": ("href",), "script": (), "iframe": ("src",), "frame": ("src",), "title": (),
     "meta": ("name", "content"), "marquee": (), "style": (), "template": (),
 }
+_SELECTOR_WITH_INVENTORY = _SELECTOR + "," + ",".join(sorted(set(INVENTORY_NEEDS) - set(_SELECTOR.split(","))))
 
 # tag → attributes that hold a single URL (srcset handled separately).
 _URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -246,7 +246,7 @@ def extract_links(
         tag = node.tag
         attrs = node.attributes
         if found is not None:
-            need = _INVENTORY_NEEDS.get(tag)
+            need = INVENTORY_NEEDS.get(tag)
             if need is not None and all(name in attrs for name in need):
                 found.append(node)
         if "hidden" in attrs or ("style" in attrs and style_hides(attrs["style"] or "")):

@@ -11,7 +11,7 @@ Protocol over one duplex pipe (pickled tuples):
 
     worker → main   ("ready", -1, None) once, when its warm-up is done
     main → worker   ("analyse", id, body, ctype, url, as_of, is_home, site_hosts) → ("analysed", id, pack(PageAnalysis))
-                    ("reports", id, RunResult, out_dir, profile) → ("reported", id, ["name: error", ...])
+                    ("reports", id, RunResult, out_dir, profile) → ("reported", id, [names not written])
                     ("stop",)
 The worker receives on one thread, analyses on another and replies from a third, so the
 crawler's `send` never waits for an analysis and a full pipe can never deadlock. If the worker dies, every pending call fails with
@@ -141,8 +141,8 @@ def _worker_main(conn: Connection, full: bool = True) -> None:
                 from govinspect.report.office import write_office_reports
 
                 failed = write_office_reports(run, Path(out_dir), profile=profile)
-            except Exception as exc:
-                failed = [f"{name}: {type(exc).__name__}: {exc}"[:300] for name in OFFICE_FILES]
+            except Exception:
+                failed = list(OFFICE_FILES)
             replies.put(("reported", req_id, failed))
         elif msg[0] == "stop":
             break
@@ -369,11 +369,11 @@ class AnalysisWorker:
 
     async def write_reports(self, run: RunResult, out_dir: Path, profile: str | None) -> list[str]:
         """Have the worker write report.xlsx, report.docx and the findings-review sheets
-        (`report/office.write_office_reports`); "name: error" for each it could not."""
+        (`report/office.write_office_reports`); the names of those it could not."""
         try:
             return list(await self._call("reports", run, str(out_dir), profile))
-        except (WorkerGone, AnalysisTimeout) as exc:
-            return [f"{name}: {type(exc).__name__}" for name in OFFICE_FILES]
+        except (WorkerGone, AnalysisTimeout):
+            return list(OFFICE_FILES)
 
     async def stop(self) -> None:
         """Stop the worker after it has answered everything sent so far."""
