@@ -76,6 +76,59 @@ async def test_a_message_larger_than_the_pipe_is_handed_over_in_pieces_in_order(
         assert answer == analyse_page(body, "text/html", URL + f"{i}.html")
 
 
+async def test_a_reply_larger_than_the_pipe_reaches_the_crawler_whole_and_in_order():
+    """The worker's end does not block either: a page with tens of thousands of links gives a
+    reply far bigger than the pipe, which the worker hands over in pieces between pages."""
+    import asyncio
+
+    body = PAGE.read_bytes()
+    links = "".join(f'<li><a href="/xxgk/{i}/t{i}_{i}.html">第{i}条 政务公开信息</a></li>' for i in range(40_000))
+    many = f"<html><head><meta charset='utf-8'></head><body><ul>{links}</ul></body></html>".encode()
+    worker = AnalysisWorker(full=False)
+    await worker.start()
+    try:
+        calls = [asyncio.ensure_future(worker.analyse(many, "text/html", URL + "list.html"))]
+        calls += [asyncio.ensure_future(worker.analyse(body, "text/html", URL + f"{i}.html")) for i in range(3)]
+        answers = await asyncio.gather(*calls)
+    finally:
+        await worker.stop()
+    assert len(answers[0].urls) == 40_000 and answers[0].urls[-1] == "http://www.qingshan.gov.cn/xxgk/39999/t39999_39999.html"
+    for i, answer in enumerate(answers[1:]):
+        assert answer == analyse_page(body, "text/html", URL + f"{i}.html")
+
+
+def test_the_workers_pipe_cuts_frames_across_reads_and_reads_a_closed_pipe_as_stop():
+    import multiprocessing as mp
+    import os
+    import pickle
+    import struct
+    import threading
+    import time
+
+    from govinspect.crawl.worker import _WorkerPipe
+
+    ours, theirs = mp.Pipe(duplex=True)
+    pipe = _WorkerPipe(theirs)
+    small = ("analyse", 6, b"<html></html>")
+    big = ("analyse", 7, b"x" * 300_000)
+    frames = b"".join(struct.pack("!i", len(d)) + d for d in (pickle.dumps(small), pickle.dumps(big)))
+
+    def trickle() -> None:  # the frames arrive cut mid-header and mid-body, with pauses
+        for a, b in ((0, 3), (3, 40), (40, 100_000), (100_000, len(frames))):
+            os.write(ours.fileno(), frames[a:b])
+            time.sleep(0.05)
+        ours.close()
+
+    writer = threading.Thread(target=trickle)
+    writer.start()
+    try:
+        assert pipe.get() == small
+        assert pipe.get() == big
+        assert pipe.get() == ("stop",)  # the crawler's end is closed
+    finally:
+        writer.join()
+
+
 async def test_the_worker_says_when_it_is_ready_and_a_links_only_worker_gives_the_same_links():
     import asyncio
 
