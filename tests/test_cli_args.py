@@ -92,3 +92,28 @@ def test_json_path_in_a_missing_directory_is_refused_before_crawling(tmp_path):
                    "--out", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert "--json" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_help_lists_every_command_and_commands_of_other_modules_load_only_when_named():
+    # `inspect` must not pay for importing the sandbox, campaign, platform and scale commands;
+    # the help and those commands themselves still work as if they were mounted up front.
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from govinspect.cli import app\n"
+        "runner = CliRunner()\n"
+        "r = runner.invoke(app, ['version'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('govinspect.sandbox', 'govinspect.campaign'))))\n"
+        "r = runner.invoke(app, ['sandbox', 'truth', '--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('govinspect.sandbox.cli' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"], out.stdout + out.stderr
+    help_text = subprocess.run([sys.executable, "-m", "govinspect", "--help"], capture_output=True, text=True,
+                               timeout=120, check=True).stdout
+    names = [line.split()[1] for line in help_text.splitlines() if line.startswith("│ ") and line.split()[1].isascii()
+             and not line.split()[1].startswith("-") and line[2] != " "]
+    assert names == ["inspect", "monitor", "demo", "extract", "rescore", "review", "version",
+                     "serve", "worker", "scheduler", "sandbox", "campaign", "admin", "evidence"]

@@ -12,16 +12,44 @@ import sys
 from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from govinspect import __version__
 
 CHINA_TZ_NAME = "Asia/Shanghai"
 
+
+class _Commands(TyperGroup):
+    """The top-level group: this module's commands, and those of other modules loaded when
+    named or listed (`_LAZY_COMMANDS`, at the end of this module)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # noqa: D102
+        if cmd_name not in self.commands and cmd_name in _LAZY_COMMANDS:
+            self._load(_LAZY_COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:  # noqa: D102
+        for loader in _LAZY_COMMANDS.values():
+            self._load(loader)
+        own = [name for name in super().list_commands(ctx) if name not in _LAZY_COMMANDS]
+        return own + [name for name in _LAZY_COMMANDS if name in self.commands]
+
+    def _load(self, loader: Callable[[], typer.Typer]) -> None:
+        loaded: set[Callable[[], typer.Typer]] = self.__dict__.setdefault("_loaded", set())
+        if loader in loaded:
+            return
+        loaded.add(loader)
+        for name, command in typer.main.get_group(loader()).commands.items():
+            self.commands.setdefault(name, command)
+
+
 app = typer.Typer(
     name="govinspect",
+    cls=_Commands,
     help="检查政府网站（政府网站抽查）：死链、栏目更新、内容安全、互动与服务…… "
     "Inspect Chinese government websites against the national indicator set.",
     no_args_is_help=True,
@@ -372,47 +400,60 @@ def version() -> None:
     typer.echo(f"govinspect {__version__}")
 
 
-def _mount_sandbox() -> None:
+# Commands defined in other modules are imported only when named (or when the help lists
+# them): `inspect` need not import the sandbox and campaign command modules (~50 ms) and have
+# typer build their commands. Each loader returns a one-off Typer app holding its commands,
+# mounted as they would be with `app.add_typer` / `app.command`.
+def _sandbox_commands() -> typer.Typer:
+    sub = typer.Typer()
     try:
         from govinspect.sandbox.cli import app as sandbox_app
     except ImportError:  # the sandbox is part of the package; this only guards partial installs
-        return
-    app.add_typer(sandbox_app, name="sandbox", help="模拟省：本机回环地址上的模拟政府网站及其标准答案")
+        return sub
+    sub.add_typer(sandbox_app, name="sandbox", help="模拟省：本机回环地址上的模拟政府网站及其标准答案")
+    return sub
 
 
-_mount_sandbox()
-
-
-def _mount_campaign() -> None:
+def _campaign_commands() -> typer.Typer:
     from govinspect.campaign.cli import app as campaign_app
 
-    app.add_typer(campaign_app, name="campaign", help="抽查批次：抽样检查、断点续查、生成通报")
+    sub = typer.Typer()
+    sub.add_typer(campaign_app, name="campaign", help="抽查批次：抽样检查、断点续查、生成通报")
+    return sub
 
 
-_mount_campaign()
-
-
-def _mount_platform() -> None:
+def _platform_commands() -> typer.Typer:
     # Django is imported only inside these commands; the engine's commands never load it.
     from govinspect.platform.commands import admin_app, serve
 
-    app.command(name="serve")(serve)
-    app.add_typer(admin_app, name="admin", help="监管平台管理：账号、地区、网站信息、后台任务")
+    sub = typer.Typer()
+    sub.command(name="serve")(serve)
+    sub.add_typer(admin_app, name="admin", help="监管平台管理：账号、地区、网站信息、后台任务")
+    return sub
 
 
-_mount_platform()
-
-
-def _mount_scale() -> None:
+def _scale_commands() -> typer.Typer:
     # Celery, Redis and psycopg are imported inside these commands only (the [scale] extra).
     from govinspect.scale.cli import evidence_app, scheduler, worker
 
-    app.command(name="worker")(worker)
-    app.command(name="scheduler")(scheduler)
-    app.add_typer(evidence_app, name="evidence", help="检查证据（WARC）的保存期限")
+    sub = typer.Typer()
+    sub.command(name="worker")(worker)
+    sub.command(name="scheduler")(scheduler)
+    sub.add_typer(evidence_app, name="evidence", help="检查证据（WARC）的保存期限")
+    return sub
 
 
-_mount_scale()
+# command name -> its loader, in the order the help lists them after this module's own
+# (commands before groups, as typer orders what is mounted)
+_LAZY_COMMANDS = {
+    "serve": _platform_commands,
+    "worker": _scale_commands,
+    "scheduler": _scale_commands,
+    "sandbox": _sandbox_commands,
+    "campaign": _campaign_commands,
+    "admin": _platform_commands,
+    "evidence": _scale_commands,
+}
 
 
 def main() -> None:
