@@ -17,7 +17,24 @@ from typing import Any
 
 import pytest
 
+from govinspect.eventloop import loop_factory
+from govinspect.eventloop import run as run_coroutine
 from govinspect.models import RunResult
+
+# Tests of the network layer and the crawler run on both event loops: asyncio's, which the
+# library's callers may use, and uvloop, which the command line uses (govinspect/eventloop.py).
+_ON_BOTH_LOOPS = ("tests/net/", "tests/crawl/", "tests/test_hostile_sites.py", "tests/test_links_only_sweep.py")
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any] | None:
+    """pytest-asyncio: the loops an async test runs on (None: asyncio's loop only)."""
+    uv = loop_factory()
+    path = Path(str(item.path)).resolve()
+    root = Path(str(config.rootpath)).resolve()
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else ""
+    if uv is None or not rel.startswith(_ON_BOTH_LOOPS):
+        return None
+    return {"asyncio": asyncio.new_event_loop, "uvloop": uv}
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,8 @@ def _inspect_province(out_dir: Path) -> ProvinceRun:
     province = build_province(seed=1, n_sites=12)
     with run_in_thread(province) as server:
         options = demo_options(province, server.port, out_dir, server=server.handle)
-        run = asyncio.run(inspect_sites(province_specs(province), options))
+        # On the loop the command line uses (uvloop when installed), as `govinspect demo` runs.
+        run = run_coroutine(inspect_sites(province_specs(province), options))
     return ProvinceRun(province, run, out_dir)
 
 

@@ -30,6 +30,7 @@ from govinspect.analyze.pagefacts import PageFacts, page_facts, page_list_blocks
 from govinspect.analyze.pageparts import PageParts, page_parts
 from govinspect.analyze.pagetype import classify_page
 from govinspect.crawl.urls import link_kind_by_extension, normalize_url
+from govinspect.eventloop import run as run_coroutine
 from govinspect.net.decoding import decode_body
 
 
@@ -165,7 +166,7 @@ def run_extract_command(
             timeout=timeout, resolve=resolve, offline=offline, allow_private=allow_private,
             user_agent=DEFAULT_USER_AGENT.format(version=__version__),
         )
-        fetched = asyncio.run(_fetch_all(urls, config))
+        fetched = run_coroutine(_fetch_all(urls, config))
     for source in sources:
         if source in fetched:
             res = fetched[source]

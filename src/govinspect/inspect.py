@@ -25,6 +25,7 @@ from govinspect.checks.links import link_findings
 from govinspect.crawl.crawler import CrawlConfig, RunContext, SiteCrawler
 from govinspect.crawl.politeness import Politeness, PolitenessConfig, SharedLimiter
 from govinspect.crawl.worker import AnalysisWorker
+from govinspect.eventloop import run as run_coroutine
 from govinspect.models import RunResult, SiteResult, SiteSpec
 from govinspect.net.client import Fetcher
 from govinspect.net.types import FetchConfig
@@ -560,6 +561,6 @@ def run_inspection(
     on_done: Callable[[RunResult, AnalysisWorker | None], Awaitable[None]] | None = None,
 ) -> RunResult:
     """Synchronous wrapper for `inspect_sites` (the CLI's entry)."""
-    return asyncio.run(inspect_sites(specs, options, progress, on_done))
+    return run_coroutine(inspect_sites(specs, options, progress, on_done))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Optional
 
 import typer
+
+from govinspect.eventloop import run as run_coroutine
 
 app = typer.Typer(
     help="抽查批次：按地区抽样检查、断点续查，并生成通报（DOCX、XLSX、HTML）",
@@ -143,10 +144,10 @@ def run(
         if distributed:
             _run_distributed(plan, options, console, quiet, wait_timeout)
         elif quiet or not remaining:
-            asyncio.run(run_campaign(plan, options))
+            run_coroutine(run_campaign(plan, options))
         else:
             with ConsoleProgress(remaining, console) as progress:
-                asyncio.run(run_campaign(plan, options, progress))
+                run_coroutine(run_campaign(plan, options, progress))
     except KeyboardInterrupt:
         console.print(
             f"已中断：{len(plan.done)}/{len(plan.specs)} 个网站已完成并保存；用同一命令重新运行即可继续。", soft_wrap=True

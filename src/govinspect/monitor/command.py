@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from govinspect.eventloop import run as run_coroutine
 from govinspect.models import SiteSpec
 from govinspect.monitor.clock import Clock, ScaledClock, SystemClock
 from govinspect.monitor.loop import Monitor, MonitorConfig, MonitorProgress, MonitorStats
@@ -164,7 +165,7 @@ def run_monitor_command(args: MonitorArgs, specs: list[SiteSpec]) -> int:
     clock: Clock = SystemClock() if args.time_scale == 1.0 else ScaledClock(args.time_scale)
     progress = MonitorProgress() if args.quiet else LineProgress(sys.stderr)
     try:
-        asyncio.run(run_monitor(sites, store, fetch, config, clock=clock, progress=progress))
+        run_coroutine(run_monitor(sites, store, fetch, config, clock=clock, progress=progress))
     finally:
         store.close()
     if not args.quiet:

@@ -14,7 +14,6 @@ could tell a soft 404 from a page that merely mentions the words.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from govinspect.crawl.pageanalysis import not_found_text
+from govinspect.eventloop import run as run_coroutine
 from govinspect.net import FetchConfig, Fetcher
 from govinspect.net.decoding import decode_body
 from govinspect.platform.jobs import handler
@@ -79,7 +79,7 @@ def recheck_links(targets: list[str], config: FetchConfig) -> tuple[str, str]:
     """(verdict, note) for a dead-link finding: fixed only when every target now answers."""
     if not targets:
         return "unknown", "问题中没有可复查的链接"
-    results = asyncio.run(_fetch_all(targets, config))
+    results = run_coroutine(_fetch_all(targets, config))
     verdicts = {v for _, v, _ in results}
     lines = [f"{url}：{seen}" for url, _, seen in results]
     if verdicts == {"fixed"} and len(targets) <= MAX_TARGETS:
@@ -99,7 +99,7 @@ def recheck_site(site: Any, indicator: str, config: FetchConfig) -> tuple[str, s
                     portal=site.portal, aliases=tuple(site.alias_list))
     options = InspectOptions(as_of=dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(microsecond=0),
                              fetch=config, capture=False, analysis_worker=False, parallel_sites=1)
-    run = asyncio.run(inspect_sites([spec], options))
+    run = run_coroutine(inspect_sites([spec], options))
     result = run.sites[0]
     if result.status != "inspected":
         return "unknown", f"复查时网站无法检查：{result.error or '原因不明'}"

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from govinspect.eventloop import run as run_coroutine
 from govinspect.models import SiteSpec
 from govinspect.scale.settings import ScaleError, ScaleSettings, defaults
 from govinspect.scale.store import Store
@@ -178,7 +179,7 @@ def probe_round(settings: ScaleSettings, sites: Path, db: Path, extra: dict[str,
 
                 await asyncio.gather(*(one(i) for i in range(len(monitored))))
 
-        asyncio.run(run())
+        run_coroutine(run())
         store.flush()
     finally:
         store.close()

@@ -13,13 +13,13 @@ A site whose inspection was cut off `max_attempts` times is stored as 无法检�
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import threading
 import uuid
 from typing import Any
 
+from govinspect.eventloop import run as run_coroutine
 from govinspect.inspect import Progress, inspect_one
 from govinspect.report.results import site_to_json
 from govinspect.scale.codec import options_from_json, spec_from_json
@@ -120,7 +120,7 @@ def run_site(settings: ScaleSettings, store: Store, campaign_id: str, site_key: 
     beat = _Heartbeat(settings, campaign_id, site_key, token)
     beat.start()
     try:
-        result = asyncio.run(_inspect(campaign["options"], spec_json, plan.key, portal, plan.out_dir, settings, beat))
+        result = run_coroutine(_inspect(campaign["options"], spec_json, plan.key, portal, plan.out_dir, settings, beat))
         plan.finish()
     except BaseException:
         beat.stop()

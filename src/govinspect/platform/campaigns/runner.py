@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govinspect.eventloop import run as run_coroutine
 from govinspect.platform.campaigns.models import Campaign, CampaignSite
 from govinspect.platform.jobs import handler
 from govinspect.platform.orders.models import Inspection, Job
@@ -252,7 +253,7 @@ def _run_engine(plan: Any, groups: list[tuple[Any, Any]], shared: _Shared) -> No
             await run_campaign(sub_plan, options, report, on_done)
 
     try:
-        asyncio.run(main())
+        run_coroutine(main())
     except asyncio.CancelledError:
         with shared.lock:
             shared.cancelled = True
