@@ -9,7 +9,6 @@ instead of crawling the same twelve sites five times.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,24 +16,8 @@ from typing import Any
 
 import pytest
 
-from govinspect.eventloop import loop_factory
 from govinspect.eventloop import run as run_coroutine
 from govinspect.models import RunResult
-
-# Tests of the network layer and the crawler run on both event loops: asyncio's, which the
-# library's callers may use, and uvloop, which the command line uses (govinspect/eventloop.py).
-_ON_BOTH_LOOPS = ("tests/net/", "tests/crawl/", "tests/test_hostile_sites.py", "tests/test_links_only_sweep.py")
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any] | None:
-    """pytest-asyncio: the loops an async test runs on (None: asyncio's loop only)."""
-    uv = loop_factory()
-    path = Path(str(item.path)).resolve()
-    root = Path(str(config.rootpath)).resolve()
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else ""
-    if uv is None or not rel.startswith(_ON_BOTH_LOOPS):
-        return None
-    return {"asyncio": asyncio.new_event_loop, "uvloop": uv}
 
 
 @dataclass(frozen=True)

@@ -350,12 +350,12 @@ def test_members_valid_and_digests_true_with_isal_and_zlib(tmp_path: Path, monke
     import hashlib
     import zlib as zlib_mod
 
-    from govinspect.capture import warc as warc_mod
+    from govinspect.capture import records as records_mod
 
     if isal:
         pytest.importorskip("isal")
     else:
-        monkeypatch.setattr(warc_mod, "_isal_zlib", None)
+        monkeypatch.setattr(records_mod, "_isal_zlib", None)
     with CaptureWriter(tmp_path, "site", compress_level=level) as w:
         w.write(page())
         w.write(dns_failure())

@@ -9,9 +9,11 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 
+from govinspect.eventloop import loop_factory
 from govinspect.net import FetchConfig, Fetcher
 
 _PROXY_VARS = (
@@ -275,3 +277,10 @@ def unaccepting_port() -> Iterator[int]:
         for filler in fillers:
             filler.close()
         listener.close()
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """pytest-asyncio: each test runs on asyncio's loop, which the library's callers may use,
+    and on uvloop, which the command line uses when it is installed (govinspect/eventloop.py)."""
+    uv = loop_factory()
+    return {"asyncio": asyncio.new_event_loop, **({"uvloop": uv} if uv is not None else {})}

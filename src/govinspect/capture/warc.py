@@ -48,34 +48,35 @@ above 3, which ISA-L does not have.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
 import re
 import threading
 import time
-import zlib
 from collections.abc import Iterator
 from datetime import datetime
-from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from govinspect import __version__
+from govinspect.capture.records import (
+    DEFAULT_COMPRESS_LEVEL,
+    ORIG_PREFIX,
+    WIRE_HEADERS,
+    clean,
+    encode_response,
+    gzip_member,
+    status_line,
+    warc_date,
+)
 from govinspect.net.types import FetchResult, Hop
-from govinspect.stamps import cst_millis, utc_seconds_z
-
-try:  # ISA-L's deflate: the same gzip members at a fraction of zlib's CPU (see the docstring)
-    from isal import isal_zlib as _isal_zlib
-except ImportError:  # pragma: no cover - isal is a dependency; a broken wheel must not stop a crawl
-    _isal_zlib = None
+from govinspect.stamps import cst_millis
 
 __all__ = [
     "CaptureReader",
@@ -88,22 +89,13 @@ __all__ = [
 
 WARC_SUFFIX = ".warc.gz"
 INDEX_SUFFIX = ".index.jsonl"
-# zlib level for each record's gzip member; see the module docstring and bench/bench_capture.py.
-DEFAULT_COMPRESS_LEVEL = 1
 # Version of the index line format, written into every line as "v".
 INDEX_FORMAT = 1
 
-# Headers that describe the wire form of the body; stored renamed because the body we keep is
-# the decoded one (see module docstring).
-_WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
-_ORIG_PREFIX = "X-Govinspect-Orig-"
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 _RESPONDED = ("ok", "truncated")
-_WIRE_HEADER_NAMES = frozenset(_WIRE_HEADERS)
 # json.dumps with options builds a new encoder on every call; the index writes one line per fetch.
 _INDEX_ENCODER = json.JSONEncoder(ensure_ascii=False)
-# Characters `urlsplit` strips or treats specially; a URL without them is split by hand.
-_SPLIT_UNSAFE = frozenset("\t\r\n\\") | frozenset(chr(c) for c in range(0x21))
 
 
 def capture_paths(directory: Path, name: str) -> tuple[Path, Path]:
@@ -124,11 +116,6 @@ def _iso_cst(ts: float) -> str:
     return cst_millis(ts)
 
 
-def _warc_date(ts: float) -> str:
-    """WARC-Date wants UTC with a 'Z' (WARC/1.0: second precision)."""
-    return utc_seconds_z(ts)
-
-
 class _Utf8Headers(StatusAndHeaders):
     """HTTP headers serialised as UTF-8 instead of warcio's %-encoding of non-ASCII values.
 
@@ -141,114 +128,29 @@ class _Utf8Headers(StatusAndHeaders):
         self.headers_buff = self.to_str(header_filter).encode("utf-8", "surrogateescape") + b"\r\n"
 
 
-_STATUS_LINES: dict[int, str] = {}
-
-
-def _status_line(status: int) -> str:
-    line = _STATUS_LINES.get(status)
-    if line is None:
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "Unknown"
-        line = _STATUS_LINES[status] = f"{status} {phrase}"
-    return line
-
-
-def _clean(value: str) -> str:
-    """Header values must not contain line breaks (they would forge headers in the record)."""
-    if "\r" in value or "\n" in value:
-        return value.replace("\r", " ").replace("\n", " ")
-    return value
-
-
 def _response_headers(result: FetchResult) -> list[tuple[str, str]]:
     """Response headers as stored: wire headers renamed, a true Content-Length appended."""
     out: list[tuple[str, str]] = []
     for name, value in result.headers:
-        name = _clean(name)
-        if name.lower() in _WIRE_HEADERS:
-            name = _ORIG_PREFIX + name
-        out.append((name, _clean(value)))
+        name = clean(name)
+        if name.lower() in WIRE_HEADERS:
+            name = ORIG_PREFIX + name
+        out.append((name, clean(value)))
     out.append(("Content-Length", str(len(result.body))))
     return out
-
-
-def _header_block(first: str, headers: list[tuple[str, str]] | list[str]) -> bytes:
-    """An HTTP head (first line, ``Name: value`` lines, blank line) as UTF-8 bytes.
-
-    ``headers`` are ready ``Name: value`` strings. Line breaks inside a name or value are
-    replaced by spaces (they would forge headers); the check is one count over the joined
-    text, since almost no header has one.
-    """
-    lines = [first, *headers]
-    text = "\r\n".join(lines)
-    n = len(lines) - 1
-    if text.count("\n") != n or text.count("\r") != n:
-        text = "\r\n".join(_clean(line) for line in lines)
-    return (text + "\r\n\r\n").encode("utf-8", "surrogateescape")
-
-
-def _record_id() -> str:
-    """A fresh ``<urn:uuid:…>`` (random UUID version 4, as ``uuid.uuid4()`` makes, without
-    building a UUID object for every record)."""
-    b = bytearray(os.urandom(16))
-    b[6] = (b[6] & 0x0F) | 0x40
-    b[8] = (b[8] & 0x3F) | 0x80
-    h = b.hex()
-    return f"<urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}>"
-
-
-# Base32 of a SHA-1 digest (160 bits = 16 groups of 10 bits = 32 characters, no padding) by
-# table: base64.b32encode is a Python loop, and every fetch needs three of these.
-_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-_B32_PAIRS = [_B32[i >> 5] + _B32[i & 31] for i in range(1024)]
-_B32_SHIFTS = tuple(range(150, -1, -10))
-
-
-def _sha1_b32(data: bytes) -> str:
-    """``sha1:`` digest value as WARC writers spell it (base32 of the SHA-1)."""
-    n = int.from_bytes(hashlib.sha1(data).digest(), "big")
-    return "".join([_B32_PAIRS[(n >> s) & 1023] for s in _B32_SHIFTS])
 
 
 def _restore_headers(stored: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Inverse of ``_response_headers``: drop our Content-Length, undo the renaming."""
     out: list[tuple[str, str]] = []
-    plen = len(_ORIG_PREFIX)
+    plen = len(ORIG_PREFIX)
     for name, value in stored:
         if name.lower() == "content-length":
             continue
-        if name[:plen].lower() == _ORIG_PREFIX.lower():
+        if name[:plen].lower() == ORIG_PREFIX.lower():
             name = name[plen:]
         out.append((name, value))
     return out
-
-
-def _request_target(url: str) -> tuple[str, str]:
-    """(request-target, host) of a URL for the reconstructed request line."""
-    if url.startswith(("http://", "https://")) and url.isascii() and _SPLIT_UNSAFE.isdisjoint(url):
-        # The crawler's URLs are normalised http(s) URLs: split by hand, as urlsplit would
-        # (it is most of the request record's cost). Anything unusual goes to urlsplit.
-        rest = url[url.index("://") + 3:]
-        cut = len(rest)
-        for ch in "/?#":
-            i = rest.find(ch, 0, cut)
-            if i >= 0:
-                cut = i
-        netloc = rest[:cut]
-        if "[" not in netloc and "]" not in netloc:
-            tail = rest[cut:].split("#", 1)[0]
-            path, _, query = tail.partition("?")
-            target = path or "/"
-            if query:
-                target += "?" + query
-            return target, netloc
-    parts = urlsplit(url)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    return target, parts.netloc
 
 
 class CaptureWriter:
@@ -343,72 +245,28 @@ class CaptureWriter:
         return buf.getvalue()
 
     def _gzip(self, data: bytes) -> bytes:
-        # One gzip member per record: what makes the file seekable by offset.
-        if _isal_zlib is not None and 0 <= self.compress_level <= 3:
-            return _isal_zlib.compress(data, self.compress_level, wbits=zlib.MAX_WBITS + 16)
-        comp = zlib.compressobj(self.compress_level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        return comp.compress(data) + comp.flush()
+        return gzip_member(data, self.compress_level)
 
     def _warc_headers(self, uri: str, date: str, result: FetchResult) -> dict[str, str]:
-        headers = {"WARC-Target-URI": _clean(uri), "WARC-Date": date}
+        headers = {"WARC-Target-URI": clean(uri), "WARC-Date": date}
         if result.remote_ip:
             headers["WARC-IP-Address"] = result.remote_ip
         return headers
 
     def _hop_record(self, hop: Hop, date: str, result: FetchResult) -> Any:
         http = _Utf8Headers(
-            _status_line(hop.status),
-            [("Location", _clean(hop.location)), ("Content-Length", "0")],
+            status_line(hop.status),
+            [("Location", clean(hop.location)), ("Content-Length", "0")],
             protocol="HTTP/1.1",
         )
         return self._builder.create_warc_record(
-            _clean(hop.url),
+            clean(hop.url),
             "response",
             payload=io.BytesIO(b""),
             length=0,
             http_headers=http,
             warc_headers_dict=self._warc_headers(hop.url, date, result),
         )
-
-    # The two records written for every fetch are built here directly: warcio's builder costs
-    # several times more than the compression, and the crawl writes hundreds a second. The
-    # output is the same WARC/1.0 (warcio's reader and `warcio check` read it; tests check).
-    def _fast_record(self, warc_type: str, uri: str, date: str, result: FetchResult,
-                     block: bytes, extra: str) -> tuple[str, bytes]:
-        """(record id, the uncompressed record) with `extra` WARC header lines (each ending
-        in CRLF) after the IP address."""
-        record_id = _record_id()
-        ip = f"WARC-IP-Address: {_clean(result.remote_ip)}\r\n" if result.remote_ip else ""
-        head = (
-            f"WARC/1.0\r\nWARC-Type: {warc_type}\r\nWARC-Record-ID: {record_id}\r\n"
-            f"WARC-Date: {date}\r\nWARC-Target-URI: {_clean(uri)}\r\n{ip}{extra}"
-            f"WARC-Block-Digest: sha1:{_sha1_b32(block)}\r\n"
-            f"Content-Type: application/http; msgtype={warc_type}\r\n"
-            f"Content-Length: {len(block)}\r\n\r\n"
-        ).encode("utf-8", "surrogateescape")
-        return record_id, b"".join((head, block, b"\r\n\r\n"))
-
-    def _fast_response(self, result: FetchResult, date: str) -> tuple[str, bytes]:
-        body = result.body
-        lines = [
-            f"{_ORIG_PREFIX}{name}: {value}" if name.lower() in _WIRE_HEADER_NAMES else f"{name}: {value}"
-            for name, value in result.headers
-        ]
-        lines.append(f"Content-Length: {len(body)}")
-        http_head = _header_block(f"HTTP/1.1 {_status_line(result.status or 0)}", lines)
-        extra = f"WARC-Payload-Digest: sha1:{_sha1_b32(body)}\r\n"
-        if result.outcome == "truncated":
-            extra += "WARC-Truncated: length\r\n"
-        return self._fast_record("response", result.final_url, date, result, http_head + body, extra)
-
-    def _fast_request(self, result: FetchResult, date: str, response_id: str) -> bytes:
-        target, host = _request_target(result.final_url)
-        lines = [f"{k}: {v}" for k, v in result.request_headers]
-        if not any(k.lower() == "host" for k, _ in result.request_headers):
-            lines.insert(0, f"Host: {host}")
-        block = _header_block(f"{result.method} {target} HTTP/1.1", lines)
-        return self._fast_record("request", result.final_url, date, result, block,
-                                 f"WARC-Concurrent-To: {response_id}\r\n")[1]
 
     def _failure_record(self, result: FetchResult, date: str) -> Any:
         block = json.dumps(
@@ -422,7 +280,7 @@ class CaptureWriter:
         ).encode("utf-8")
         wh = self._warc_headers(result.url, date, result)
         return self._builder.create_warc_record(
-            _clean(result.url),
+            clean(result.url),
             "metadata",
             payload=io.BytesIO(block),
             length=len(block),
@@ -432,8 +290,12 @@ class CaptureWriter:
 
     # -- public API -------------------------------------------------------------------------
 
-    def write(self, result: FetchResult, *, note: str = "") -> None:
+    def write(self, result: FetchResult, *, note: str = "", encoded: tuple[bytes, bytes] | None = None) -> None:
         """Append one fetch (its records and its index line) and flush both files.
+
+        ``encoded``: the response and request records of an answered fetch, already built by
+        ``records.encode_response`` (the analysis worker builds them next to the page's
+        analysis); they are written as they are.
 
         ``note`` is free text kept in the index (e.g. "link-check", "home"). The index line::
 
@@ -449,16 +311,15 @@ class CaptureWriter:
              "end": .warc.gz size after this call, "note"}
         """
         started = result.started_at if result.started_at > 0 else time.time()
-        date = _warc_date(started)
+        date = warc_date(started)
         with self._lock:
             if self._closed:
                 raise ValueError("CaptureWriter is closed")
             members = [self._gzip(self._serialise(self._hop_record(h, date, result)))
                        for h in result.redirects]
             if result.responded:
-                resp_id, resp_bytes = self._fast_response(result, date)
-                main = self._gzip(resp_bytes)
-                tail = [self._gzip(self._fast_request(result, date, resp_id))]
+                main, request = encoded or encode_response(result, self.compress_level, date)
+                tail = [request]
             else:
                 main = self._gzip(self._serialise(self._failure_record(result, date)))
                 tail = []
