@@ -290,12 +290,8 @@ class CaptureWriter:
 
     # -- public API -------------------------------------------------------------------------
 
-    def write(self, result: FetchResult, *, note: str = "", encoded: tuple[bytes, bytes] | None = None) -> None:
+    def write(self, result: FetchResult, *, note: str = "") -> None:
         """Append one fetch (its records and its index line) and flush both files.
-
-        ``encoded``: the response and request records of an answered fetch, already built by
-        ``records.encode_response`` (the analysis worker builds them next to the page's
-        analysis); they are written as they are.
 
         ``note`` is free text kept in the index (e.g. "link-check", "home"). The index line::
 
@@ -318,7 +314,7 @@ class CaptureWriter:
             members = [self._gzip(self._serialise(self._hop_record(h, date, result)))
                        for h in result.redirects]
             if result.responded:
-                main, request = encoded or encode_response(result, self.compress_level, date)
+                main, request = encode_response(result, self.compress_level, date)
                 tail = [request]
             else:
                 main = self._gzip(self._serialise(self._failure_record(result, date)))
