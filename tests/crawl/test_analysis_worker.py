@@ -98,16 +98,16 @@ async def test_a_reply_larger_than_the_pipe_reaches_the_crawler_whole_and_in_ord
 
 
 def test_the_workers_pipe_cuts_frames_across_reads_and_reads_a_closed_pipe_as_stop():
-    import multiprocessing as mp
     import os
     import pickle
+    import socket
     import struct
     import threading
     import time
 
     from govinspect.crawl.worker import _WorkerPipe
 
-    ours, theirs = mp.Pipe(duplex=True)
+    ours, theirs = socket.socketpair()
     pipe = _WorkerPipe(theirs)
     small = ("analyse", 6, b"<html></html>")
     big = ("analyse", 7, b"x" * 300_000)
@@ -127,6 +127,7 @@ def test_the_workers_pipe_cuts_frames_across_reads_and_reads_a_closed_pipe_as_st
         assert pipe.get() == ("stop",)  # the crawler's end is closed
     finally:
         writer.join()
+        theirs.close()
 
 
 async def test_the_worker_says_when_it_is_ready_and_a_links_only_worker_gives_the_same_links():
@@ -155,9 +156,9 @@ async def test_a_worker_launched_early_is_adopted_by_the_run_of_its_kind_only():
     from govinspect.crawl import worker as worker_module
 
     worker_module.launch_early(full=False)
-    early_pid = worker_module._early[False][0].pid
+    early_pid = worker_module._early[False].pid
     worker_module.launch_early(full=False)  # a second call keeps the one waiting
-    assert worker_module._early[False][0].pid == early_pid
+    assert worker_module._early[False].pid == early_pid
 
     full = AnalysisWorker(full=True)
     assert full._proc.pid is None  # not the links-only process: a new one, not yet started

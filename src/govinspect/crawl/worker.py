@@ -7,7 +7,7 @@ Measured on the benchmark site: about 750 pages/s with the worker against 630 wi
 (bench/RESULTS.md). Writing the WARC in the worker as well was slower (the worker became the
 bottleneck), and so was a capture thread in the main process (lock contention).
 
-Protocol over one duplex pipe (pickled tuples):
+Protocol over one socket pair (pickled tuples; "pipe" below):
 
     worker → main   ("ready", -1, None) once, when its warm-up is done
     main → worker   ("analyse", id, body, ctype, url, as_of, is_home, site_hosts) → ("analysed", id, pack(PageAnalysis))
@@ -25,28 +25,32 @@ meanwhile, and whatever the worker could not.
 
 The command line starts the process before its own imports (`launch_early`): the worker then
 loads what analysis needs on the other core while the crawler's process is still starting.
+It is a fresh interpreter started with `subprocess` (`_WorkerProcess`), which inherits its end
+of the socket pair; when the crawler's end closes, the worker stops.
 
 The crawler's end of the pipe is non-blocking and driven by the event loop: a message is
 written with one `writev` (what does not fit waits in a buffer for the loop's writer
 callback), and replies are read with one `read` per readiness event and cut into frames
-here, instead of a blocking `send`, and a `poll` + `recv` pair per reply. The frames are
-`multiprocessing.Connection`'s (a 4-byte big-endian length, or -1 and an 8-byte length);
-the worker reads and writes the same frames on its end (`_WorkerPipe`).
+here. A frame is a 4-byte big-endian length (or -1 and an 8-byte length, as
+`multiprocessing.Connection` frames them) and a pickle; the worker reads and writes the same
+frames on its end (`_WorkerPipe`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import collections
 import itertools
-import multiprocessing as mp
 import os
 import pickle
 import select
+import socket
 import struct
+import subprocess
+import sys
 import time
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +71,7 @@ _LONG_LEN = struct.Struct("!Q")
 
 
 def _frame(msg: tuple[Any, ...]) -> tuple[bytes, bytes]:
-    """(header, payload) of one message as `Connection.recv` expects it."""
+    """(header, payload) of one message's frame."""
     data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
     if len(data) > 0x7FFFFFFF:
         return _LEN.pack(-1) + _LONG_LEN.pack(len(data)), data
@@ -114,9 +118,9 @@ class _WorkerPipe:
     other while one of them is busy analysing or fetching.
     """
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn  # kept: its finaliser would close the descriptor
-        self._fd = conn.fileno()
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock  # kept: its finaliser would close the descriptor
+        self._fd = sock.fileno()
         os.set_blocking(self._fd, False)
         self._inbuf = bytearray()
         self._outbuf = bytearray()
@@ -191,11 +195,18 @@ class _WorkerPipe:
         del self._outbuf[:n]
 
 
-def _worker_main(conn: Connection, full: bool = True) -> None:
+def _child_main() -> None:
+    """The worker process's entry (`_WorkerProcess` runs it): argv is the socket's descriptor
+    and "1" for a full inspection's worker, "0" for a links-only sweep's."""
+    fd, full = int(sys.argv[1]), sys.argv[2] == "1"
+    _worker_main(socket.socket(fileno=fd), full)
+
+
+def _worker_main(sock: socket.socket, full: bool = True) -> None:
     from govinspect.gctune import tune_gc
 
     tune_gc()
-    pipe = _WorkerPipe(conn)
+    pipe = _WorkerPipe(sock)
     try:
         # While the crawler fetches robots.txt and the homepage: the first page would otherwise
         # wait for the word lists and automata to load.
@@ -238,15 +249,94 @@ def _worker_main(conn: Connection, full: bool = True) -> None:
     os._exit(0)
 
 
-_Launch = tuple[BaseProcess, Connection, Connection]  # (process, our end, its end)
-_early: dict[bool, _Launch] = {}
+# Run by the worker's interpreter: the package is imported from where this process found it.
+_CHILD_CODE = (
+    "import sys; sys.path.insert(0, {root!r}); "
+    "from govinspect.crawl.worker import _child_main; _child_main()"
+)
 
 
-def _launch(full: bool) -> _Launch:
-    ctx = mp.get_context("spawn")  # never fork a process that holds threads and sockets
-    conn, child = ctx.Pipe(duplex=True)
-    proc = ctx.Process(target=_worker_main, args=(child, full), name="govinspect-analysis", daemon=True)
-    return proc, conn, child
+class _WorkerProcess:
+    """The worker's process: a fresh interpreter (`subprocess`) holding one end of a socket pair.
+
+    Not multiprocessing's spawn: that starts a resource-tracker process as well and has the
+    worker import the command line's own module again (~0.1 s of CPU on a two-core machine
+    while both processes are starting). The worker needs neither: its only link to the
+    crawler is the socket, and it stops when the socket closes.
+    """
+
+    def __init__(self, full: bool) -> None:
+        self.full = full
+        self.ours: socket.socket | None = None  # the crawler's end, once started
+        self._popen: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The process id once started."""
+        return self._popen.pid if self._popen is not None else None
+
+    def start(self) -> None:
+        """Start the interpreter (raises OSError when no process can be started)."""
+        import govinspect
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(govinspect.__file__)))
+        ours, theirs = socket.socketpair()
+        fd = theirs.fileno()
+        flags = getattr(subprocess, "_args_from_interpreter_flags", list)()  # -X, -O, -B … as ours
+        try:
+            self._popen = subprocess.Popen(
+                [sys.executable, *flags, "-c", _CHILD_CODE.format(root=root), str(fd), "1" if self.full else "0"],
+                pass_fds=(fd,), stdin=subprocess.DEVNULL,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()  # the worker holds its end; ours sees EOF when it exits
+        self.ours = ours
+        _running.add(self)
+
+    def is_alive(self) -> bool:
+        """Started and not exited."""
+        return self._popen is not None and self._popen.poll() is None
+
+    def kill(self) -> None:
+        """Kill the process (no-op when it is not running)."""
+        if self.is_alive():
+            assert self._popen is not None
+            try:
+                self._popen.kill()
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        """Close the crawler's end of the socket (the worker then stops by itself)."""
+        if self.ours is not None:
+            self.ours.close()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to `timeout` seconds for the process to exit (and reap it)."""
+        if self._popen is None:
+            return
+        try:
+            self._popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return
+        _running.discard(self)
+
+
+# Workers still running when this process exits are killed, as multiprocessing does with its
+# daemon processes (one never taken over, or a run cut short).
+_running: weakref.WeakSet[_WorkerProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_running() -> None:
+    for proc in list(_running):
+        proc.kill()
+
+
+_early: dict[bool, _WorkerProcess] = {}
 
 
 def launch_early(*, full: bool) -> None:
@@ -257,19 +347,17 @@ def launch_early(*, full: bool) -> None:
     stops when this process exits. Does nothing on a one-core machine (no worker is used
     there) or when one is already waiting.
     """
-    if (os.cpu_count() or 1) < 2:
+    if (os.cpu_count() or 1) < 2 or os.name != "posix":
         return
     waiting = _early.get(full)
-    if waiting is not None and waiting[0].is_alive():
+    if waiting is not None and waiting.is_alive():
         return
-    proc, conn, child = _launch(full)
+    proc = _WorkerProcess(full)
     try:
         proc.start()
     except OSError:  # no process to spare: the run starts its worker itself, or goes without
-        conn.close()
-        child.close()
         return
-    _early[full] = (proc, conn, child)
+    _early[full] = proc
 
 
 class AnalysisWorker:
@@ -279,11 +367,11 @@ class AnalysisWorker:
         """`full`: the run analyses everything (page facts, integrity); False for a links-only
         sweep, whose worker loads only what link extraction needs."""
         early = _early.pop(full, None)
-        if early is not None and not early[0].is_alive():
+        if early is not None and not early.is_alive():
+            early.close()
             early = None
-        self._proc, self._conn, child = early or _launch(full)
+        self._proc = early or _WorkerProcess(full)
         self._launched = early is not None
-        self._child = child
         self._ids = itertools.count()
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -299,9 +387,11 @@ class AnalysisWorker:
         """Start the process and listen for its replies on the event loop."""
         self._loop = asyncio.get_running_loop()
         if not self._launched:
+            if os.name != "posix":
+                raise OSError("the analysis worker needs a POSIX system (it inherits a socket)")
             await self._loop.run_in_executor(None, self._proc.start)
-        self._child.close()
-        self._fd = self._conn.fileno()
+        assert self._proc.ours is not None
+        self._fd = self._proc.ours.fileno()
         os.set_blocking(self._fd, False)
         self._loop.add_reader(self._fd, self._on_readable)
         self.alive = True
@@ -458,6 +548,7 @@ class AnalysisWorker:
         await self._loop.run_in_executor(None, self._proc.join, 30)
         if self._proc.is_alive():
             self._proc.kill()
+            self._proc.join(5)
         self._gone()
-        self._conn.close()
+        self._proc.close()
 
