@@ -69,3 +69,45 @@ def test_killed_run_keeps_finished_sites_and_readable_evidence(tmp_path):
     again = {s["url"]: s for s in json.loads((tmp_path / "again" / "results.json").read_text(encoding="utf-8"))["sites"]}
     for site in finished:
         assert sorted(d["target"] for d in again[site["url"]]["dead_links"]) == sorted(d["target"] for d in site["dead_links"])
+
+
+def test_ctrl_c_stops_the_run_cleanly_and_keeps_finished_sites(tmp_path):
+    # Ctrl-C reaches the whole process group, the analysis worker included: the run says it was
+    # interrupted (exit 130) without a traceback from either process, leaves no worker behind,
+    # and keeps the sites it had finished.
+    import psutil
+
+    province = build_province(seed=2, n_sites=4, slow_timeout_seconds=0.2)
+    sites = tmp_path / "sites.csv"
+    sites.write_text(sites_csv(province), encoding="utf-8")
+    out = tmp_path / "run"
+    with run_in_thread(province) as server:
+        args = [sys.executable, "-m", "govinspect", "inspect", "--sites", str(sites), "--offline",
+                "--parallel-sites", "1", "--per-host", "2", "--delay", "0.02", "--quiet", "--out", str(out)]
+        for r in resolve_args(province, server.port):
+            args += ["--resolve", r]
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        children: list[psutil.Process] = []
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and proc.poll() is None:
+                if list((out / "sites").glob("*.json")):
+                    break
+                time.sleep(0.05)
+            assert proc.poll() is None, "the run finished before it could be interrupted"
+            children = psutil.Process(proc.pid).children(recursive=True)
+            assert children, "the run should have its analysis worker"
+            os.killpg(proc.pid, signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+    stderr = err.decode("utf-8", "replace")
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "已中断" in stderr and "Traceback" not in stderr, stderr[-2000:]
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"left behind: {[c.pid for c in alive]}"
+    finished = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "sites").glob("*.json")]
+    assert finished and all(s["status"] == "inspected" for s in finished)

@@ -214,6 +214,10 @@ def inspect(
         code = run_inspect_command(args)
     except UsageError as exc:
         fail_usage(str(exc))
+    except KeyboardInterrupt:
+        # typer would end silently with 130; the person who pressed Ctrl-C is told what is kept.
+        typer.echo("govinspect: 已中断；已检查完的网站结果保存在输出目录的 sites/ 中，检查证据在 evidence/ 中", err=True)
+        raise typer.Exit(130) from None
     raise typer.Exit(code)
 
 

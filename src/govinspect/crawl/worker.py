@@ -198,6 +198,11 @@ class _WorkerPipe:
 def _child_main() -> None:
     """The worker process's entry (`_WorkerProcess` runs it): argv is the socket's descriptor
     and "1" for a full inspection's worker, "0" for a links-only sweep's."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the crawler's process handles it and closes its
+    # end of the socket, which stops this worker (without a traceback of its own).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fd, full = int(sys.argv[1]), sys.argv[2] == "1"
     _worker_main(socket.socket(fileno=fd), full)
 
