@@ -1,13 +1,16 @@
-"""A crash mid-run (kill -9) keeps every finished site and the evidence fetched so far."""
+"""A crash mid-run (kill -9) or a Ctrl-C keeps every finished site and the evidence fetched so far."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +22,10 @@ from govinspect.sandbox.truth import resolve_args, sites_csv
 pytestmark = pytest.mark.slow
 
 
-def test_killed_run_keeps_finished_sites_and_readable_evidence(tmp_path):
+@contextlib.contextmanager
+def _run_with_a_finished_site(tmp_path: Path, stderr: int) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """`govinspect inspect` over a four-site province in its own process group, handed over once
+    its first site is finished and written (the run is killed if the test leaves it running)."""
     province = build_province(seed=2, n_sites=4, slow_timeout_seconds=0.2)
     sites = tmp_path / "sites.csv"
     sites.write_text(sites_csv(province), encoding="utf-8")
@@ -29,7 +35,7 @@ def test_killed_run_keeps_finished_sites_and_readable_evidence(tmp_path):
                 "--parallel-sites", "1", "--per-host", "2", "--delay", "0.02", "--quiet", "--out", str(out)]
         for r in resolve_args(province, server.port):
             args += ["--resolve", r]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and proc.poll() is None:
@@ -37,12 +43,18 @@ def test_killed_run_keeps_finished_sites_and_readable_evidence(tmp_path):
                     break
                 time.sleep(0.05)
             assert proc.poll() is None, "the run finished before it could be interrupted"
-            time.sleep(0.3)  # let the second site get going
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+            yield proc, out
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+
+def test_killed_run_keeps_finished_sites_and_readable_evidence(tmp_path):
+    with _run_with_a_finished_site(tmp_path, subprocess.DEVNULL) as (proc, out):
+        time.sleep(0.3)  # let the second site get going
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
 
     assert not (out / "results.json").exists()
     finished = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "sites").glob("*.json")]
@@ -77,37 +89,16 @@ def test_ctrl_c_stops_the_run_cleanly_and_keeps_finished_sites(tmp_path):
     # and keeps the sites it had finished.
     import psutil
 
-    province = build_province(seed=2, n_sites=4, slow_timeout_seconds=0.2)
-    sites = tmp_path / "sites.csv"
-    sites.write_text(sites_csv(province), encoding="utf-8")
-    out = tmp_path / "run"
-    with run_in_thread(province) as server:
-        args = [sys.executable, "-m", "govinspect", "inspect", "--sites", str(sites), "--offline",
-                "--parallel-sites", "1", "--per-host", "2", "--delay", "0.02", "--quiet", "--out", str(out)]
-        for r in resolve_args(province, server.port):
-            args += ["--resolve", r]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        children: list[psutil.Process] = []
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and proc.poll() is None:
-                if list((out / "sites").glob("*.json")):
-                    break
-                time.sleep(0.05)
-            assert proc.poll() is None, "the run finished before it could be interrupted"
-            children = psutil.Process(proc.pid).children(recursive=True)
-            assert children, "the run should have its analysis worker"
-            os.killpg(proc.pid, signal.SIGINT)
-            _, err = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
+    with _run_with_a_finished_site(tmp_path, subprocess.PIPE) as (proc, out):
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert children, "the run should have its analysis worker"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
 
     stderr = err.decode("utf-8", "replace")
     assert proc.returncode == 130, stderr[-2000:]
     assert "已中断" in stderr and "Traceback" not in stderr, stderr[-2000:]
-    gone, alive = psutil.wait_procs(children, timeout=10)
+    _, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"left behind: {[c.pid for c in alive]}"
     finished = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "sites").glob("*.json")]
     assert finished and all(s["status"] == "inspected" for s in finished)

@@ -73,6 +73,7 @@ _STATUS_LINES: dict[int, str] = {}
 
 
 def status_line(status: int) -> str:
+    """``200 OK``: an HTTP status with its reason phrase (``Unknown`` for unregistered codes)."""
     line = _STATUS_LINES.get(status)
     if line is None:
         try:
