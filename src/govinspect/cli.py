@@ -33,16 +33,13 @@ class _Commands(TyperGroup):
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:  # noqa: D102
-        for loader in _LAZY_COMMANDS.values():
-            self._load(loader)
+        for name, loader in _LAZY_COMMANDS.items():
+            if name not in self.commands:  # one loader mounts several names at once
+                self._load(loader)
         own = [name for name in super().list_commands(ctx) if name not in _LAZY_COMMANDS]
         return own + [name for name in _LAZY_COMMANDS if name in self.commands]
 
     def _load(self, loader: Callable[[], typer.Typer]) -> None:
-        loaded: set[Callable[[], typer.Typer]] = self.__dict__.setdefault("_loaded", set())
-        if loader in loaded:
-            return
-        loaded.add(loader)
         for name, command in typer.main.get_group(loader()).commands.items():
             self.commands.setdefault(name, command)
 

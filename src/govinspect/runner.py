@@ -255,27 +255,23 @@ def execute(
         from govinspect.cli import UsageError
 
         raise UsageError(f"--out {out_dir}: cannot create directory ({exc.strerror})") from None
-    console = None
 
     async def write_all(run: RunResult, worker: AnalysisWorker | None) -> None:
         await write_run_outputs(run, worker, out_dir, json_out, options.profile)
 
     if quiet:
         run = run_inspection(specs, options, on_done=write_all)
-    else:
-        from rich.console import Console
+        return exit_code(run), run
+    from rich.console import Console
 
-        console = Console(stderr=True)
-        with ConsoleProgress(len(specs), console) as progress:
-            run = run_inspection(specs, options, progress, on_done=write_all)
-    if console is not None:
-        from rich.console import Console
-
-        summary_console = console if json_out == "-" else Console()
-        if not summary_console.is_terminal:
-            # Piped output: do not squeeze site names into rich's 80-column default.
-            summary_console.width = 160
-        print_summary(run, summary_console, out_dir)
+    console = Console(stderr=True)
+    with ConsoleProgress(len(specs), console) as progress:
+        run = run_inspection(specs, options, progress, on_done=write_all)
+    summary_console = console if json_out == "-" else Console()
+    if not summary_console.is_terminal:
+        # Piped output: do not squeeze site names into rich's 80-column default.
+        summary_console.width = 160
+    print_summary(run, summary_console, out_dir)
     return exit_code(run), run
 
 

@@ -33,9 +33,8 @@ DEFAULT_COMPRESS_LEVEL = 1
 
 # Headers that describe the wire form of the body; stored renamed because the body we keep is
 # the decoded one (see warc.py's docstring).
-WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+_WIRE_HEADER_NAMES = frozenset(("content-encoding", "transfer-encoding", "content-length"))
 ORIG_PREFIX = "X-Govinspect-Orig-"
-_WIRE_HEADER_NAMES = frozenset(WIRE_HEADERS)
 # Characters `urlsplit` strips or treats specially; a URL without them is split by hand.
 _SPLIT_UNSAFE = frozenset("\t\r\n\\") | frozenset(chr(c) for c in range(0x21))
 

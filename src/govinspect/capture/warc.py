@@ -68,7 +68,6 @@ from govinspect import __version__
 from govinspect.capture.records import (
     DEFAULT_COMPRESS_LEVEL,
     ORIG_PREFIX,
-    WIRE_HEADERS,
     clean,
     encode_response,
     gzip_member,
@@ -128,20 +127,9 @@ class _Utf8Headers(StatusAndHeaders):
         self.headers_buff = self.to_str(header_filter).encode("utf-8", "surrogateescape") + b"\r\n"
 
 
-def _response_headers(result: FetchResult) -> list[tuple[str, str]]:
-    """Response headers as stored: wire headers renamed, a true Content-Length appended."""
-    out: list[tuple[str, str]] = []
-    for name, value in result.headers:
-        name = clean(name)
-        if name.lower() in WIRE_HEADERS:
-            name = ORIG_PREFIX + name
-        out.append((name, clean(value)))
-    out.append(("Content-Length", str(len(result.body))))
-    return out
-
-
 def _restore_headers(stored: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Inverse of ``_response_headers``: drop our Content-Length, undo the renaming."""
+    """Inverse of how ``records`` stores response headers: drop our Content-Length, undo
+    the renaming of the wire headers."""
     out: list[tuple[str, str]] = []
     plen = len(ORIG_PREFIX)
     for name, value in stored:

@@ -86,6 +86,23 @@ class AnalysisTimeout(Exception):
     """One page took too long to analyse."""
 
 
+def _read_into(fd: int, buf: bytearray) -> bool:
+    """Append what non-blocking `fd` holds now to `buf`; False once the other end is gone
+    (closed, or an error on the descriptor)."""
+    while True:
+        try:
+            chunk = os.read(fd, _READ_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return True
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        buf += chunk
+        if len(chunk) < _READ_SIZE:
+            return True
+
+
 def _split_frames(buf: bytearray) -> list[Any]:
     """Unpickle every whole frame at the front of `buf` and cut them off it."""
     msgs: list[Any] = []
@@ -166,20 +183,8 @@ class _WorkerPipe:
             self._write()
 
     def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self._fd, _READ_SIZE)
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError:
-                self.closed = True
-                break
-            if not chunk:
-                self.closed = True
-                break
-            self._inbuf += chunk
-            if len(chunk) < _READ_SIZE:
-                break
+        if not _read_into(self._fd, self._inbuf):
+            self.closed = True
         if self._inbuf:
             self.inbox.extend(_split_frames(self._inbuf))
 
@@ -282,6 +287,8 @@ class _WorkerProcess:
 
     def start(self) -> None:
         """Start the interpreter (raises OSError when no process can be started)."""
+        if os.name != "posix":
+            raise OSError("the analysis worker needs a POSIX system (it inherits a socket)")
         import govinspect
 
         root = os.path.dirname(os.path.dirname(os.path.abspath(govinspect.__file__)))
@@ -352,7 +359,7 @@ def launch_early(*, full: bool) -> None:
     stops when this process exits. Does nothing on a one-core machine (no worker is used
     there) or when one is already waiting.
     """
-    if (os.cpu_count() or 1) < 2 or os.name != "posix":
+    if (os.cpu_count() or 1) < 2:
         return
     waiting = _early.get(full)
     if waiting is not None and waiting.is_alive():
@@ -392,8 +399,6 @@ class AnalysisWorker:
         """Start the process and listen for its replies on the event loop."""
         self._loop = asyncio.get_running_loop()
         if not self._launched:
-            if os.name != "posix":
-                raise OSError("the analysis worker needs a POSIX system (it inherits a socket)")
             await self._loop.run_in_executor(None, self._proc.start)
         assert self._proc.ours is not None
         self._fd = self._proc.ours.fileno()
@@ -413,23 +418,10 @@ class AnalysisWorker:
         return len(self._pending) >= backlog
 
     def _on_readable(self) -> None:
-        buf = self._inbuf
-        while True:
-            try:
-                chunk = os.read(self._fd, _READ_SIZE)
-            except (BlockingIOError, InterruptedError):
-                break
-            except OSError:
-                self._gone()
-                return
-            if not chunk:  # the worker's end is closed: it exited or died
-                self._deliver()
-                self._gone()
-                return
-            buf += chunk
-            if len(chunk) < _READ_SIZE:
-                break
+        open_ = _read_into(self._fd, self._inbuf)
         self._deliver()
+        if not open_:  # the worker's end is closed: it exited or died
+            self._gone()
 
     def _deliver(self) -> None:
         """Unpickle every whole frame in the input buffer and resolve its call."""
